@@ -1,0 +1,63 @@
+"""Coded, actionable error messages, spaCy style (``Errors.E001.format(...)``).
+
+Every exception the library raises for bad input or bad configuration names the
+input and says what was expected, so a user can fix it without reading code.
+"""
+
+
+class ErrorsWithCodes(type):
+    def __getattribute__(self, code):
+        msg = super().__getattribute__(code)
+        if code.startswith("__"):
+            return msg
+        return f"[{code}] {msg}"
+
+
+class Errors(metaclass=ErrorsWithCodes):
+    E001 = "Cannot decode {source}: not valid UTF-8 (with or without BOM) nor CP949/EUC-KR ({detail})."
+    E002 = "Unsupported input format for {source}: expected one of {formats}."
+    E003 = "Malformed line in {path}:{line}: {detail}. Expected format: {expected}."
+    E004 = "Unknown tokenizer backend '{name}'. Valid backends: {valid}."
+    E005 = ("The konlpy backend '{name}' needs a Java runtime (JVM), which was not found: {detail}. "
+            "Install Java 11+ (e.g. `apt-get install default-jre-headless` or `brew install openjdk`) "
+            "and make sure `java` is on PATH or JAVA_HOME is set; or use --tokenizer kiwi / mecab.")
+    E006 = "Archive member {member} of {source} exceeds the size cap ({size} > {cap} bytes)."
+    E007 = "Archive {source} exceeds the total size cap ({size} > {cap} bytes); members after {member} were not read."
+    E008 = "Unsafe archive member path {member} in {source} (absolute or '..' path); it was not read."
+    E009 = "Input {source} does not exist."
+    E010 = "JSON record {source} has no text field; looked for {keys}."
+    E011 = "Invalid JSON in {source}: {detail}."
+    E012 = "Empty article in {source}: no text left after cleaning."
+    E013 = "Invalid value '{value}' for {option}. Valid values: {valid}."
+    E014 = "Cannot read {source}: {detail}."
+    E015 = "Unknown NER backend '{name}'. Use 'none', 'gazetteer', 'spacy', 'spacy:PATH' or 'hf:PATH'."
+    E016 = "NER model directory {path} is missing or incomplete ({detail}). Run `kornews train` to build it."
+    E017 = "Another kornews run holds the lock on {path} (pid {pid}). Wait for it to finish or use another --out."
+
+
+class KornewsError(Exception):
+    """Base class of the errors kornews raises for bad input or configuration."""
+
+
+class DecodeError(KornewsError):
+    """An input's bytes could not be decoded as UTF-8 or CP949/EUC-KR."""
+
+
+class IngestError(KornewsError):
+    """An input could not be read or parsed into articles."""
+
+
+class ArchiveError(IngestError):
+    """An archive member was unsafe or too large."""
+
+
+class DataFileError(KornewsError, ValueError):
+    """A gazetteer, pattern or gold file has a malformed line."""
+
+
+class BackendError(KornewsError, RuntimeError):
+    """A tokenizer or NER backend could not be loaded."""
+
+
+class LockError(KornewsError):
+    """The output directory is locked by another run."""

@@ -1,0 +1,182 @@
+"""The spaCy ``Language`` for Korean news, built on our morpheme tokenizers.
+
+``spacy.blank("ko")`` needs natto-py and a system MeCab, so the Korean
+``Language`` here gets its tokenizer from :mod:`models.tokenize` instead. Tokens
+are *surface morphemes*: 네이버가 → 네이버 | 가, so entity boundaries stop before
+particles. Every token keeps its character offset (``token.idx``) into the text,
+``token.tag_`` holds the morpheme tags (``XSV+EP`` for 했) and ``token.lemma_``
+the morpheme forms (``하+었``). ``doc.text`` is always the input text, unchanged.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+from .tokenize import DEFAULT_BACKEND, Tokenizer, create_tokenizer, surface_tokens
+
+for _name, _default in (("canonical", None), ("norm", None), ("source", None), ("kind", None),
+                        ("parent", None), ("year", None)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+
+# Sentence ends: 다. 요. ? ! 。 and line breaks. A period between digits (3.5) or
+# inside an abbreviation followed by a non-space is not an end.
+_SENT_END = re.compile(r"(?<=[.?!。])[\"'”’」』)\]]*(?=\s)|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence ``(start, end)`` spans, end exclusive, trimmed.
+
+    >>> t = "네이버가 발표했다. 3.5%였다.\\n둘째 문단"
+    >>> [t[s:e] for s, e in sentence_spans(t)]
+    ['네이버가 발표했다.', '3.5%였다.', '둘째 문단']
+    """
+    spans = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        _append_trimmed(text, pos, m.end() if m.group().strip() else m.start(), spans)
+        pos = m.end()
+    _append_trimmed(text, pos, len(text), spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+class KoreanTokenizer:
+    """A spaCy tokenizer (``str -> Doc``) over a :class:`models.tokenize.Tokenizer`.
+
+    Whitespace between tokens is kept the spaCy way: one space becomes the
+    previous token's ``whitespace_``; anything longer becomes a space token, so
+    ``doc.text == text`` always holds.
+    """
+
+    def __init__(self, vocab: Vocab, backend: Tokenizer):
+        self.vocab = vocab
+        self.backend = backend
+
+    def __call__(self, text: str) -> Doc:
+        return self.doc_from_morphs(text, self.backend.morphs(text))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterable[Doc]:
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= batch_size:
+                yield from self._pipe_batch(batch)
+                batch = []
+        if batch:
+            yield from self._pipe_batch(batch)
+
+    def _pipe_batch(self, texts: Sequence[str]) -> Iterable[Doc]:
+        for text, morphs in zip(texts, self.backend.morphs_batch(texts)):
+            yield self.doc_from_morphs(text, morphs)
+
+    def doc_from_morphs(self, text: str, morphs) -> Doc:
+        toks = surface_tokens(text, morphs)
+        words: list[str] = []
+        spaces: list[bool] = []
+        tags: list[str] = []
+        lemmas: list[str] = []
+        pos = 0
+        for t in toks:
+            gap = text[pos:t.start]
+            if gap:
+                if words and gap[0] == " ":
+                    spaces[-1] = True
+                    gap = gap[1:]
+                if gap:
+                    words.append(gap)
+                    spaces.append(False)
+                    tags.append("_SP")
+                    lemmas.append(gap)
+            words.append(text[t.start:t.end])
+            spaces.append(False)
+            tags.append(t.tag)
+            lemmas.append(t.lemma)
+            pos = t.end
+        tail = text[pos:]
+        if tail:
+            if words and tail[0] == " ":
+                spaces[-1] = True
+                tail = tail[1:]
+            if tail:
+                words.append(tail)
+                spaces.append(False)
+                tags.append("_SP")
+                lemmas.append(tail)
+        sent_starts = _sent_starts(text, words, spaces)
+        return Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
+
+    # spaCy serialization hooks: the backend is rebuilt from config, nothing to save
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs):
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        pass
+
+    def from_disk(self, path, **kwargs):
+        return self
+
+
+def _sent_starts(text: str, words: Sequence[str], spaces: Sequence[bool]) -> list[bool]:
+    starts = {s for s, _ in sentence_spans(text)}
+    out = []
+    idx = 0
+    first = True
+    for w, sp in zip(words, spaces):
+        if w.isspace():
+            out.append(False)
+        else:
+            out.append(first or idx in starts)
+            first = False
+        idx += len(w) + (1 if sp else 0)
+    return out
+
+
+@registry.tokenizers("kornews.ko_tokenizer.v1")
+def create_ko_tokenizer(backend: str = DEFAULT_BACKEND, user_words: bool = True):
+    """spaCy registry entry: ``[nlp.tokenizer] @tokenizers = "kornews.ko_tokenizer.v1"``."""
+
+    def make(nlp: Language) -> KoreanTokenizer:
+        words = ()
+        if user_words and backend == "kiwi":
+            from .gazetteer import kiwi_user_words
+
+            words = kiwi_user_words()
+        return KoreanTokenizer(nlp.vocab, create_tokenizer(backend, user_words=words))
+
+    return make
+
+
+class KoreanNews(Language):
+    """Korean ``Language`` whose tokenizer comes from the config (no natto/MeCab needed)."""
+
+    lang = "ko"
+
+
+def blank_korean(backend: str = DEFAULT_BACKEND, user_words: bool = True) -> Language:
+    """Return an empty Korean pipeline that tokenizes into surface morphemes.
+
+    Example:
+        >>> nlp = blank_korean("kiwi")            # doctest: +SKIP
+        >>> [t.text for t in nlp("네이버가 발표했다")]   # doctest: +SKIP
+        ['네이버', '가', '발표', '했', '다']
+    """
+    config = {"nlp": {"tokenizer": {"@tokenizers": "kornews.ko_tokenizer.v1",
+                                    "backend": backend, "user_words": user_words}}}
+    return KoreanNews.from_config(config)
