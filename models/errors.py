@@ -33,6 +33,10 @@ class Errors(metaclass=ErrorsWithCodes):
     E015 = "Unknown NER backend '{name}'. Use 'none', 'gazetteer', 'spacy', 'spacy:PATH' or 'hf:PATH'."
     E016 = "NER model directory {path} is missing or incomplete ({detail}). Run `kornews train` to build it."
     E017 = "Another kornews run holds the lock on {path} (pid {pid}). Wait for it to finish or use another --out."
+    E018 = ("Nested archive {member} in {source} was not opened: archives inside archives are not read. "
+            "Extract it and pass it as its own input.")
+    E019 = "Input {source} exceeds the size cap ({size} > {cap} bytes); raise max_file_bytes to read it."
+    E020 = "Archive member {member} of {source} is a {kind}, not a regular file; it was not read."
 
 
 class KornewsError(Exception):
