@@ -74,16 +74,18 @@ class KiwiTokenizer:
     Args:
         user_words: ``(form, tag, score)`` triples added with ``Kiwi.add_user_word``,
             e.g. ``("카카오브레인", "NNP", 0.0)``, so names stay one morpheme.
-        num_workers: threads for :meth:`morphs_batch` (0 = Kiwi's default).
+        num_workers: threads for :meth:`morphs_batch`: -1 = all cores (default),
+            0 = single thread (then batches are analysed one text at a time).
     """
 
     name = "kiwi"
     registry_name = "kornews.tokenizer.kiwi.v1"
 
-    def __init__(self, user_words: Iterable[tuple[str, str, float]] = (), num_workers: int = 0):
+    def __init__(self, user_words: Iterable[tuple[str, str, float]] = (), num_workers: int = -1):
         from kiwipiepy import Kiwi
 
-        self._kiwi = Kiwi(num_workers=num_workers or 0)
+        self._kiwi = Kiwi(num_workers=num_workers)
+        self._threads = num_workers != 0
         for form, tag, score in user_words:
             if form and not any(ch.isspace() for ch in form):
                 self._kiwi.add_user_word(form, tag, score)
@@ -97,7 +99,7 @@ class KiwiTokenizer:
         return self._convert(self._kiwi.tokenize(text))
 
     def morphs_batch(self, texts: Sequence[str]) -> list[list[Morph]]:
-        if len(texts) < 2:
+        if len(texts) < 2 or not self._threads:
             return [self.morphs(t) for t in texts]
         return [self._convert(toks) for toks in self._kiwi.tokenize(list(texts))]
 

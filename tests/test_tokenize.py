@@ -1,0 +1,108 @@
+"""Tokenizer backends keep exact offsets; surface tokens tile the text."""
+from __future__ import annotations
+
+import pytest
+
+from models.errors import BackendError
+from models.tokenize import (BACKENDS, Morph, align_forms, create_tokenizer, java_available,
+                             surface_tokens)
+
+TEXTS = [
+    "네이버 클로바가 올해 66건의 정규 논문을 발표했다.",
+    "뉴립스에서 카이스트와 할 것을 논의했다.\n\n둘째 문단  은 공백이 두 칸이다.",
+    "Z홀딩스는 5000억엔(약 5조3000억원) 규모의 투자를 실시한다.",
+    "'ICLR 2022'에서 채택된 논문 ①번 ~ ③번…",
+    "",
+    "   ",
+]
+
+
+def _check_offsets(text, morphs):
+    for m in morphs:
+        assert 0 <= m.start <= m.end <= len(text)
+    toks = surface_tokens(text, morphs)
+    pos = 0
+    for t in toks:
+        assert t.end > t.start
+        assert text[pos:t.start].strip() == ""  # only whitespace between tokens
+        pos = t.end
+    assert text[pos:].strip() == ""
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_kiwi_offsets_tile_text(kiwi_tokenizer, text):
+    _check_offsets(text, kiwi_tokenizer.morphs(text))
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_mecab_offsets_tile_text(mecab_tokenizer, text):
+    morphs = mecab_tokenizer.morphs(text)
+    for m in morphs:
+        assert text[m.start:m.end] == m.form  # mecab forms are surface strings
+    _check_offsets(text, morphs)
+
+
+def test_kiwi_merges_jamo_and_contracted_morphemes(kiwi_tokenizer):
+    text = "발표했다. 할 것"
+    toks = [(text[t.start:t.end], t.tag) for t in surface_tokens(text, kiwi_tokenizer.morphs(text))]
+    assert toks == [("발표", "NNG"), ("했", "XSV+EP"), ("다", "EF"), (".", "SF"), ("할", "VV+ETM"), ("것", "NNB")]
+
+
+def test_kiwi_keeps_clova_whole_mecab_splits_it(kiwi_tokenizer, mecab_tokenizer):
+    text = "네이버 클로바가 발표했다"
+    assert [m.form for m in kiwi_tokenizer.morphs(text)][:3] == ["네이버", "클로바", "가"]
+    assert [m.form for m in mecab_tokenizer.morphs(text)][:4] == ["네이버", "클로", "바", "가"]
+
+
+def test_kiwi_batch_equals_single(kiwi_tokenizer):
+    batch = kiwi_tokenizer.morphs_batch(TEXTS[:3])
+    assert batch == [kiwi_tokenizer.morphs(t) for t in TEXTS[:3]]
+
+
+def test_surface_tokens_zero_length_and_uncovered():
+    text = "가나 다"
+    morphs = [Morph("가", "NNG", 0, 1), Morph("ᆫ", "ETM", 1, 1), Morph("나", "NNG", 1, 2)]
+    toks = surface_tokens(text, morphs)
+    assert [(t.start, t.end, t.tag) for t in toks] == [(0, 1, "NNG+ETM"), (1, 2, "NNG"), (3, 4, "UNK")]
+
+
+@pytest.mark.parametrize("text,pairs,expected", [
+    ("했다", [("하", "VV"), ("었", "EP"), ("다", "EF")], [(0, 1), (0, 1), (1, 2)]),
+    ("할 것", [("하", "VV"), ("ㄹ", "ETM"), ("것", "NNB")], [(0, 1), (0, 1), (2, 3)]),
+    ("네이버가 발표", [("네이버", "NNP"), ("가", "JKS"), ("발표", "NNG")], [(0, 3), (3, 4), (5, 7)]),
+    ("갔다", [("가", "VV"), ("았", "EP"), ("다", "EF")], [(0, 1), (0, 1), (1, 2)]),
+    ("먹었어", [("먹", "VV"), ("었", "EP"), ("어", "EF")], [(0, 1), (1, 2), (2, 3)]),
+])
+def test_align_forms(text, pairs, expected):
+    assert [(m.start, m.end) for m in align_forms(text, pairs)] == expected
+
+
+def test_unknown_backend_lists_valid_ones():
+    with pytest.raises(BackendError, match=r"Unknown tokenizer backend 'foo'.*kiwi, mecab"):
+        create_tokenizer("foo")
+
+
+@pytest.mark.parametrize("name", ["okt", "komoran", "kkma", "hannanum"])
+def test_konlpy_backends(name):
+    """Each konlpy backend gives tiling offsets when Java is there, else a clear error."""
+    pytest.importorskip("konlpy")
+    if not java_available():
+        with pytest.raises(BackendError, match="needs a Java runtime"):
+            create_tokenizer(name)
+        pytest.skip(f"no JVM: {name} reports how to install Java")
+    tok = create_tokenizer(name)
+    for text in TEXTS[:3]:
+        _check_offsets(text, tok.morphs(text))
+    morphs = tok.morphs("네이버가 논문을 발표했다.")
+    assert morphs[0].start == 0 and "네이버" in morphs[0].form
+
+
+def test_konlpy_without_java_reports_install_hint(monkeypatch):
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(BackendError, match=r"\[E005\].*apt-get install default-jre-headless"):
+        create_tokenizer("okt")
+
+
+def test_backend_registry_names():
+    assert "kiwi" in BACKENDS and "mecab" in BACKENDS
