@@ -1,0 +1,823 @@
+"""Remove press boilerplate from Korean articles, keeping every article sentence intact.
+
+Scraped Korean news text carries more than the article: navigation crumbs
+(``본문 바로가기``, ``댓글``), bylines (``[김철수 기자 abc@mk.co.kr]``, ``(서울=연합뉴스)
+김철수 기자 =``), copyright lines (``<저작권자 ⓒ 서울경제, 무단 전재 및 재배포 금지>``),
+company footers (address, Tel, 등록번호), ``관련기사`` lists and photo credits
+(``[사진 제공 = 네이버]``). :func:`clean_text` removes them and returns a
+:class:`CleanArticle` whose ``body`` is what every later offset indexes.
+
+The rules are data, not code: ``corpora/patterns/boilerplate.jsonl`` holds one
+regular expression per line with its ``kind`` (what it removes, see :data:`KINDS`),
+its ``scope`` (how it is applied, see :data:`SCOPES`) and optionally ``where`` it
+applies (:data:`ZONES`). ``corpora/gazetteer/publishers.jsonl`` maps outlet names,
+aliases, company names, English names and site/e-mail domains to one publisher
+name. Both are validated on load; a bad line raises :class:`DataFileError`
+naming ``path:line`` and the expected format.
+
+What is removed is always a whole line, or the boilerplate part of a line: a
+dateline prefix (the sentence after it stays), a copyright notice glued to the
+end of the last sentence, a photo credit inside a caption. Characters of the
+kept text are never rewritten; the only normalisation is Unicode NFC, ``\\r\\n``
+to ``\\n``, stripping trailing spaces of lines and leaving at most one blank
+line between paragraphs.
+
+Example:
+    >>> art = clean_text("삼성전자가 새 칩을 공개했다고 10일 밝혔다.\\n"
+    ...                  "<저작권자 ⓒ 서울경제, 무단 전재 및 재배포 금지>")
+    >>> art.body, art.publisher
+    ('삼성전자가 새 칩을 공개했다고 10일 밝혔다.', '서울경제')
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional, Sequence
+
+from . import corpora_dir
+from .errors import DataFileError, Errors
+from .schema import RawArticle
+
+#: What a removed piece was. ``headline`` is the title taken out of a ``txt`` body.
+KINDS = ("copyright", "footer", "byline", "related", "photo_credit", "navigation", "caption_credit", "headline")
+
+#: How a boilerplate pattern is applied to a line (``line`` is the line without
+#: surrounding spaces for ``line``/``token``/``section``/``item``, as is otherwise).
+SCOPES = {
+    "line": "the whole line matches: the line is dropped",
+    "contains": "the line contains a match: the line is dropped",
+    "token": "navigation token: a line made only of tokens (and | · / , separators) is dropped",
+    "prefix": "a match at the start of the line is cut; the rest of the line stays",
+    "tail": "a match that runs to the end of the line is cut; the text before it stays",
+    "inline": "every match is cut out of the line",
+    "section": "a heading: the line and the list of headlines under it are dropped",
+    "item": "marks a list item under a section heading (the start of the line)",
+}
+
+#: Where a pattern applies: anywhere, only above the article's first sentence, or
+#: only below its last one (footers: an address or phone number inside the story stays).
+ZONES = ("any", "top", "bottom")
+
+_BOILERPLATE_FORMAT = (
+    '{"kind": one of ' + "|".join(KINDS) + ', "scope": one of ' + "|".join(SCOPES)
+    + ', "pattern": "<regex>", "where": "any"|"top"|"bottom" (optional), "id": "<name>" (optional)}'
+)
+_PUBLISHER_FORMAT = (
+    '{"name": "메트로신문", "aliases": ["(주)메트로미디어", ...], "domains": ["metroseoul.co.kr", ...], '
+    '"english": ["Metro", ...]} (aliases/domains/english optional lists of non-empty strings)'
+)
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_DOMAIN_SHAPE = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+# A line that carries an article sentence: long enough and with a sentence-final mark.
+# Digits are left out on purpose: "Tel : 02. 721. 9800" is not a sentence.
+_PROSE = re.compile(r"[가-힣%)\]」』’”'\"][.!?。](?:[\"'”’」』)\]]*)(?:\s|$)")
+_PROSE_MIN_CHARS = 15
+_HEADLINE_MAX_CHARS = 80
+# Headlines end in 다 (짓는다, 뽑혔다) without a period; a period marks a sentence.
+_SENTENCE_PERIOD = re.compile(r"[.。]['\"’”」』)]*$")
+_PREDICATE_END = re.compile(r"(?:다|요|죠)['\"’”」』)]*$")
+# Lines whose removal says the most about the publisher (see detect_publisher).
+_STRONG_CUE = re.compile(r"저작권|무단|재배포|[Aa]ll\s+[Rr]ights|Copyright|COPYRIGHT|제\s*호\s*[:：]")
+_WEAK_CUE = re.compile(
+    r"[ⓒ©]|\([cC]\)|webmaster|문의\s*메일|(?i:\btel\b|\bfax\b|\bwww\.)|등록\s*번호|발행인|편집인|주식회사|\(주\)|㈜"
+    r"|주소\s*[:：]|전화|팩스"
+)
+_FULL_NOTICE = re.compile(r"무단|금지|금합니다|[Rr]eserved|저작권")
+_OUTLET_TAG = re.compile(r"\s*[\[【]\s*([^\]】\n]{1,20}?)\s*[\]】]\s*")
+_LEAD_BRACKET = re.compile(r"\s*[\[(（【<]([^\])）】>\n]{1,40})[\])）】>]")
+
+
+# ---------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class Removed:
+    """One removed piece of boilerplate, kept for audit and debugging.
+
+    Args:
+        kind: one of :data:`KINDS`, e.g. ``"copyright"``.
+        text: the removed text without surrounding spaces,
+            e.g. ``"<저작권자 ⓒ 서울경제, 무단 전재 및 재배포 금지>"``.
+    """
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    """An article after boilerplate removal.
+
+    Args:
+        body: the cleaned text; every later character offset indexes this string.
+        title: the given title, or the headline taken from the body, or None.
+        publisher: canonical outlet name from ``publishers.jsonl`` (e.g. ``"매일경제"``).
+        byline: reporter names and role without e-mail, e.g. ``"김철수/이영희 기자"``.
+        reporter_emails: e-mails found in bylines, in text order, without duplicates.
+        removed: the removed pieces in text order.
+    """
+
+    body: str
+    title: Optional[str]
+    publisher: Optional[str]
+    byline: Optional[str]
+    reporter_emails: tuple[str, ...]
+    removed: tuple[Removed, ...]
+
+
+@dataclass(frozen=True)
+class BoilerplatePattern:
+    """One line of ``boilerplate.jsonl``, compiled."""
+
+    kind: str
+    scope: str
+    regex: re.Pattern
+    where: str = "any"
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """One line of ``publishers.jsonl``: a canonical name and what points to it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    english: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A removed piece with its position (line index, column) for ordering."""
+
+    line: int
+    col: int
+    kind: str
+    text: str
+    groups: tuple[tuple[str, str], ...] = field(default=())
+
+
+# ---------------------------------------------------------------------------
+# Data files
+
+
+def _bad_line(path: str, line: int, detail: str, expected: str) -> DataFileError:
+    return DataFileError(Errors.E003.format(path=path, line=line, detail=detail, expected=expected))
+
+
+def _iter_jsonl(path: str, expected: str) -> Iterator[tuple[int, dict]]:
+    """Yield ``(line_number, object)`` for each non-blank line of a JSONL file.
+
+    Raises:
+        DataFileError: the file cannot be read, or a line is not a JSON object.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataFileError(Errors.E014.format(source=path, detail=e)) from e
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as e:
+            raise _bad_line(path, number, f"invalid JSON ({e.msg})", expected) from e
+        if not isinstance(obj, dict):
+            raise _bad_line(path, number, f"expected a JSON object, found {type(obj).__name__}", expected)
+        yield number, obj
+
+
+def _check_keys(obj: dict, required: set[str], optional: set[str], path: str, number: int, expected: str) -> None:
+    missing = sorted(required - obj.keys())
+    if missing:
+        raise _bad_line(path, number, f"missing key(s) {', '.join(missing)}", expected)
+    unknown = sorted(obj.keys() - required - optional)
+    if unknown:
+        raise _bad_line(path, number, f"unknown key(s) {', '.join(unknown)}", expected)
+
+
+def _parse_pattern(obj: dict, path: str, number: int) -> BoilerplatePattern:
+    """Validate and compile one ``boilerplate.jsonl`` object."""
+    expected = _BOILERPLATE_FORMAT
+    _check_keys(obj, {"kind", "scope", "pattern"}, {"where", "id"}, path, number, expected)
+    kind, scope, where = obj["kind"], obj["scope"], obj.get("where", "any")
+    if kind not in KINDS:
+        raise _bad_line(path, number, f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}", expected)
+    if scope not in SCOPES:
+        raise _bad_line(path, number, f"unknown scope {scope!r}; valid scopes: {', '.join(SCOPES)}", expected)
+    if where not in ZONES:
+        raise _bad_line(path, number, f"unknown where {where!r}; valid values: {', '.join(ZONES)}", expected)
+    pattern = obj["pattern"]
+    if not isinstance(pattern, str) or not pattern:
+        raise _bad_line(path, number, "pattern must be a non-empty string", expected)
+    try:
+        regex = re.compile(pattern)
+    except re.error as e:
+        raise _bad_line(path, number, f"invalid regex ({e})", expected) from e
+    if regex.match("") is not None and scope not in ("line", "token"):
+        # An empty match would "remove" nothing forever and hide real matches.
+        raise _bad_line(path, number, "pattern matches the empty string", expected)
+    return BoilerplatePattern(kind=kind, scope=scope, regex=regex, where=where, id=str(obj.get("id", "")))
+
+
+def load_boilerplate(path: str | Path | None = None) -> tuple[BoilerplatePattern, ...]:
+    """Load and validate the boilerplate patterns (cached per path).
+
+    Args:
+        path: a JSONL file; defaults to ``corpora/patterns/boilerplate.jsonl``.
+            One object per line, e.g.
+            ``{"kind": "copyright", "scope": "tail", "pattern": "[ⓒ©][^\\\\n]*$"}``.
+
+    Returns:
+        The compiled patterns in file order (order breaks ties between rules).
+
+    Raises:
+        DataFileError: a line is not valid JSON, misses a key, names an unknown
+            kind/scope/where or has an invalid regex; the message names ``path:line``.
+    """
+    return _load_boilerplate(str(path if path is not None else corpora_dir() / "patterns" / "boilerplate.jsonl"))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_boilerplate(path: str) -> tuple[BoilerplatePattern, ...]:
+    return tuple(_parse_pattern(obj, path, number) for number, obj in _iter_jsonl(path, _BOILERPLATE_FORMAT))
+
+
+def _string_list(obj: dict, key: str, path: str, number: int) -> tuple[str, ...]:
+    value = obj.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _bad_line(path, number, f"{key!r} must be a list of non-empty strings", _PUBLISHER_FORMAT)
+    return tuple(v.strip() for v in value)
+
+
+def _parse_publisher(obj: dict, path: str, number: int) -> Publisher:
+    """Validate one ``publishers.jsonl`` object."""
+    _check_keys(obj, {"name"}, {"aliases", "domains", "english"}, path, number, _PUBLISHER_FORMAT)
+    name = obj["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise _bad_line(path, number, "'name' must be a non-empty string", _PUBLISHER_FORMAT)
+    domains = tuple(d.lower() for d in _string_list(obj, "domains", path, number))
+    for d in domains:
+        if not _DOMAIN_SHAPE.fullmatch(d):
+            raise _bad_line(path, number, f"domain {d!r} is not a bare host name like 'mk.co.kr'", _PUBLISHER_FORMAT)
+    return Publisher(
+        name=name.strip(),
+        aliases=_string_list(obj, "aliases", path, number),
+        domains=domains,
+        english=_string_list(obj, "english", path, number),
+    )
+
+
+def load_publishers(path: str | Path | None = None) -> tuple[Publisher, ...]:
+    """Load and validate the publisher table (cached per path).
+
+    Args:
+        path: a JSONL file; defaults to ``corpora/gazetteer/publishers.jsonl``. One
+            object per line, e.g. ``{"name": "매일경제", "aliases": ["매경"],
+            "domains": ["mk.co.kr", "mkinternet.com"], "english": ["Maeil Business"]}``.
+
+    Returns:
+        The publishers in file order.
+
+    Raises:
+        DataFileError: a malformed line, or a name/alias/domain claimed by two
+            publishers (lookups would be ambiguous); the message names ``path:line``.
+    """
+    return _load_publishers(str(path if path is not None else corpora_dir() / "gazetteer" / "publishers.jsonl"))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_publishers(path: str) -> tuple[Publisher, ...]:
+    owners: dict[str, str] = {}
+    out = []
+    for number, obj in _iter_jsonl(path, _PUBLISHER_FORMAT):
+        pub = _parse_publisher(obj, path, number)
+        for key in (pub.name, *pub.aliases, *pub.english, *pub.domains):
+            owner = owners.setdefault(key.casefold(), pub.name)
+            if owner != pub.name:
+                raise _bad_line(path, number, f"{key!r} already belongs to {owner!r}", _PUBLISHER_FORMAT)
+        out.append(pub)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _PublisherIndex:
+    surfaces: dict[str, str]  # casefolded name/alias/english -> canonical name
+    surface_re: Optional[re.Pattern]
+    domains: tuple[tuple[str, str], ...]  # (domain, name), longest domain first
+
+
+@functools.lru_cache(maxsize=8)
+def _publisher_index(path: Optional[str] = None) -> _PublisherIndex:
+    pubs = load_publishers(path)
+    surfaces = {s.casefold(): p.name for p in pubs for s in (p.name, *p.aliases, *p.english)}
+    # Longest first, so 연합뉴스TV wins over 연합뉴스 and 코리아헤럴드 over 헤럴드.
+    alts = sorted(surfaces, key=len, reverse=True)
+    surface_re = None
+    if alts:
+        body = "|".join(re.escape(a) for a in alts)
+        # ASCII neighbours block English matches inside words (Metro in metroseoul).
+        surface_re = re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", re.IGNORECASE)
+    domains = tuple(sorted(((d, p.name) for p in pubs for d in p.domains), key=lambda x: len(x[0]), reverse=True))
+    return _PublisherIndex(surfaces=surfaces, surface_re=surface_re, domains=domains)
+
+
+# ---------------------------------------------------------------------------
+# Publisher detection
+
+
+def _domain_publisher(host: str, index: _PublisherIndex) -> Optional[str]:
+    """Map a host (``news.mk.co.kr``) to a publisher by its longest known domain suffix."""
+    host = host.lower().rstrip(".")
+    for domain, name in index.domains:
+        if host == domain or host.endswith("." + domain):
+            return name
+    return None
+
+
+def _line_publisher(line: str, index: _PublisherIndex) -> Optional[str]:
+    """Return the publisher named earliest in a line, by name/alias/English name or domain.
+
+    >>> _line_publisher("Copyright ⓒ 메트로신문 & metroseoul.co.kr", _publisher_index())
+    '메트로신문'
+    """
+    hits: list[tuple[int, str]] = []
+    if index.surface_re is not None:
+        m = index.surface_re.search(line)
+        if m:
+            hits.append((m.start(), index.surfaces[m.group().casefold()]))
+    for m in _DOMAIN.finditer(line):
+        name = _domain_publisher(m.group(), index)
+        if name:
+            hits.append((m.start(), name))
+            break
+    return min(hits)[1] if hits else None
+
+
+def detect_publisher(text: str, emails: Sequence[str] = ()) -> Optional[str]:
+    """Find the outlet that published a text from its boilerplate.
+
+    Evidence, strongest first: copyright and masthead lines (``<저작권자 ⓒ 서울경제``,
+    ``Copyright ⓒ 메트로신문``, ``제호 : 메트로신문``); a dateline or bracketed byline
+    (``(서울=연합뉴스)``, ``[헤럴드경제=김철수 기자]``); reporter e-mail domains
+    (``@mk.co.kr`` → 매일경제, ``@techm.kr`` → 테크M); other footer lines (ⓒ credits,
+    ``(주)메트로미디어``, ``webmaster@…``); a line that is only an outlet name.
+    Article sentences are not searched: a story *about* an outlet does not make
+    it the publisher.
+
+    Args:
+        text: raw article text, or the removed boilerplate joined by newlines.
+        emails: reporter e-mails found elsewhere (checked before the text's own).
+
+    Returns:
+        The canonical publisher name from ``publishers.jsonl``, or None.
+
+    Example:
+        >>> detect_publisher("본문.\\n[ⓒ 매일경제 & mk.co.kr, 무단전재 및 재배포 금지]")
+        '매일경제'
+        >>> detect_publisher("", emails=["reporter@techm.kr"])
+        '테크M'
+    """
+    index = _publisher_index()
+    lines = [ln.strip() for ln in unicodedata.normalize("NFC", text).splitlines() if ln.strip()]
+    for line in lines:
+        if _STRONG_CUE.search(line):
+            name = _line_publisher(line, index)
+            if name:
+                return name
+    for line in lines:
+        m = _LEAD_BRACKET.match(line)
+        if m and ("=" in m.group(1) or "기자" in m.group(1) or m.group(1).strip().casefold() in index.surfaces):
+            name = _line_publisher(m.group(1), index)
+            if name:
+                return name
+    for email in (*emails, *(m.group() for line in lines for m in _EMAIL.finditer(line))):
+        name = _domain_publisher(email.rsplit("@", 1)[-1], index)
+        if name:
+            return name
+    for line in lines:
+        if _WEAK_CUE.search(line):
+            name = _line_publisher(line, index)
+            if name:
+                return name
+    for line in lines:
+        if line.casefold() in index.surfaces:
+            return index.surfaces[line.casefold()]
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Line rules
+
+
+def _rules(scope: str, where: str = "any") -> tuple[BoilerplatePattern, ...]:
+    """The default patterns of one scope and zone, in file order."""
+    return _rules_in(str(corpora_dir() / "patterns" / "boilerplate.jsonl"), scope, where)
+
+
+@functools.lru_cache(maxsize=64)
+def _rules_in(path: str, scope: str, where: str) -> tuple[BoilerplatePattern, ...]:
+    return tuple(p for p in load_boilerplate(path) if p.scope == scope and p.where == where)
+
+
+def _groups(m: re.Match) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v) for k, v in m.groupdict().items() if v)
+
+
+def _is_token_line(s: str, tokens: Sequence[BoilerplatePattern]) -> bool:
+    """True when a line is made only of navigation tokens and separators.
+
+    The longest token wins at each position, so ``댓글 첫 댓글을 작성해보세요``
+    reads as two tokens rather than failing on ``첫``.
+
+    >>> _is_token_line("댓글 첫 댓글을 작성해보세요", _rules("token"))
+    True
+    >>> _is_token_line("댓글 수가 늘었다.", _rules("token"))
+    False
+    """
+    pos, n, seen = 0, len(s), False
+    while pos < n:
+        if s[pos] in " \t|ㅣ·/,":
+            pos += 1
+            continue
+        best = max((m.end() for t in tokens if (m := t.regex.match(s, pos)) and m.end() > pos), default=pos)
+        if best == pos:
+            return False
+        pos, seen = best, True
+    return seen
+
+
+def _cut_prefix(s: str, rules: Sequence[BoilerplatePattern]) -> tuple[str, list[tuple[int, BoilerplatePattern, re.Match]]]:
+    """Cut datelines/bylines at the start of a line: ``(서울=연합뉴스) 김철수 기자 = 본문``."""
+    cuts = []
+    offset = 0
+    changed = True
+    while changed and s:
+        changed = False
+        for rule in rules:
+            m = rule.regex.match(s)
+            if m and m.group().strip():
+                cuts.append((offset + m.start(), rule, m))
+                offset += m.end()
+                s = s[m.end():]
+                changed = True
+                break
+    return s, cuts
+
+
+def _cut_tail(s: str, rules: Sequence[BoilerplatePattern]) -> tuple[str, list[tuple[int, BoilerplatePattern, re.Match]]]:
+    """Cut boilerplate that runs to the end of a line (``…말했다.<저작권자 ⓒ …>``).
+
+    Of the rules that match up to the end, the one starting earliest is cut (the
+    most boilerplate), ties going to the earlier rule in the file; repeated until
+    none matches, so a glued byline before a glued copyright goes too.
+    """
+    cuts = []
+    while s.strip():
+        best = None
+        for rule in rules:
+            m = rule.regex.search(s)
+            if m and m.end() == len(s) and m.group().strip() and (best is None or m.start() < best[1].start()):
+                best = (rule, m)
+        if best is None:
+            break
+        rule, m = best
+        cuts.append((m.start(), rule, m))
+        s = s[: m.start()].rstrip()
+    return s, cuts
+
+
+def _cut_inline(s: str, rules: Sequence[BoilerplatePattern]) -> tuple[str, list[tuple[int, BoilerplatePattern, re.Match]]]:
+    """Cut bracketed photo credits such as ``[사진 제공 = 네이버]`` out of a line."""
+    cuts = []
+    for rule in rules:
+        pieces, pos = [], 0
+        for m in rule.regex.finditer(s):
+            if not m.group().strip():
+                continue
+            cuts.append((m.start(), rule, m))
+            pieces.append(s[pos: m.start()])
+            pos = m.end()
+        if pieces:
+            pieces.append(s[pos:])
+            joined = "".join(pieces)
+            # A credit at the start of a caption leaves the space that followed it.
+            s = joined.lstrip() if not pieces[0] else joined
+    return s, cuts
+
+
+def _is_notice_stub(left: str, cut: str) -> bool:
+    """True when what a tail cut left is part of the notice, not article text.
+
+    ``※ ⓒ SBS …`` leaves ``※``; ``GoodNews paper ⓒ 국민일보 … 무단전재 금지`` leaves a
+    slogan. A short remainder without a sentence end goes with a full notice
+    (무단/금지/reserved); after a bare credit (``본사 전경 ⓒ뉴스1``) the caption stays.
+    """
+    left = left.strip()
+    if not left:
+        return False  # nothing left: the line is dropped anyway
+    if not re.search(r"\w", left):
+        return True
+    return bool(_FULL_NOTICE.search(cut)) and len(left) <= 20 and not _PROSE.search(left)
+
+
+def _edit_line(number: int, s: str) -> tuple[Optional[str], list[_Hit]]:
+    """Apply the zone-independent rules to one line.
+
+    Returns:
+        The kept text (None when the whole line was boilerplate) and the hits.
+    """
+    stripped = s.strip()
+    if not stripped:
+        return s, []
+    if _is_token_line(stripped, _rules("token")):
+        return None, [_Hit(number, 0, "navigation", stripped)]
+    for rule in _rules("line"):
+        m = rule.regex.fullmatch(stripped)
+        if m:
+            return None, [_Hit(number, 0, rule.kind, stripped, _groups(m))]
+    for rule in _rules("contains"):
+        if rule.regex.search(s):
+            return None, [_Hit(number, 0, rule.kind, stripped)]
+    hits: list[_Hit] = []
+    m = _OUTLET_TAG.match(s)
+    if m and m.group(1).strip().casefold() in _publisher_index().surfaces:
+        # "[파이낸셜뉴스] 본문…": an outlet tag opening the lead, like a dateline.
+        hits.append(_Hit(number, 0, "byline", m.group().strip()))
+        s = s[m.end():]
+    s, cuts = _cut_prefix(s, _rules("prefix"))
+    hits += [_Hit(number, col, r.kind, m.group().strip(), _groups(m)) for col, r, m in cuts]
+    s, cuts = _cut_tail(s, _rules("tail"))
+    hits += [_Hit(number, col + 10_000, r.kind, m.group().strip(), _groups(m)) for col, r, m in cuts]
+    if cuts and _is_notice_stub(s, cuts[-1][2].group()):
+        hits.append(_Hit(number, 0, cuts[-1][1].kind, s.strip()))
+        s = ""
+    s, cuts = _cut_inline(s, _rules("inline"))
+    hits += [_Hit(number, col + 5_000, r.kind, m.group().strip(), _groups(m)) for col, r, m in cuts]
+    s = s.rstrip()
+    return (s if s.strip() else None), hits
+
+
+# ---------------------------------------------------------------------------
+# Block rules
+
+
+def _is_headline_like(s: str) -> bool:
+    """A short line without a sentence-final period (a headline or a list title)."""
+    return len(s) <= _HEADLINE_MAX_CHARS and not _SENTENCE_PERIOD.search(s)
+
+
+def _drop_sections(lines: list[Optional[str]]) -> tuple[list[Optional[str]], list[_Hit]]:
+    """Drop ``관련기사``-style headings and the headline list under each.
+
+    The list runs over items (``-``, ``·``, ``▶`` … or short headline-like lines)
+    up to the next blank line; a blank line followed by another marked item
+    continues it. A sentence ends it: the article's own text is never a list item.
+    """
+    headings, items = _rules("section"), _rules("item")
+    out, hits = list(lines), []
+    n, i = len(out), 0
+
+    def is_item(s: str) -> bool:
+        return any(r.regex.match(s) for r in items)
+
+    while i < n:
+        s = (out[i] or "").strip()
+        if not s or not any(r.regex.fullmatch(s) for r in headings):
+            i += 1
+            continue
+        hits.append(_Hit(i, 0, "related", s))
+        out[i] = None
+        j = i + 1
+        while j < n and out[j] is not None and not out[j].strip():
+            j += 1
+        while j < n:
+            t = (out[j] or "").strip()
+            if out[j] is None:
+                j += 1
+                continue
+            if not t:
+                k = j
+                while k < n and not (out[k] or "").strip():
+                    k += 1
+                if k < n and is_item(out[k].strip()):
+                    j = k
+                    continue
+                break
+            if not (is_item(t) or _is_headline_like(t)):
+                break
+            hits.append(_Hit(j, 0, "related", t))
+            out[j] = None
+            j += 1
+        i = j
+    return out, hits
+
+
+def _is_prose(s: Optional[str]) -> bool:
+    return bool(s) and len(s.strip()) >= _PROSE_MIN_CHARS and bool(_PROSE.search(s))
+
+
+def _zones(lines: Sequence[Optional[str]]) -> tuple[range, range]:
+    """Return the line ranges above the first and below the last article sentence.
+
+    With no sentence at all both are empty: zoned rules (footer, date crumbs)
+    are too weak to apply without knowing where the article is.
+    """
+    prose = [i for i, s in enumerate(lines) if _is_prose(s)]
+    if not prose:
+        return range(0), range(0)
+    return range(0, prose[0]), range(prose[-1] + 1, len(lines))
+
+
+def _drop_zoned(lines: list[Optional[str]], zone: range, where: str) -> tuple[list[Optional[str]], list[_Hit]]:
+    """Apply ``where: top|bottom`` rules, outlet-name lines and the footer block to a zone.
+
+    Below the article, everything after the first footer line is footer too (the
+    company block: a name line, address, phone, registration, officers).
+    """
+    index = _publisher_index()
+    line_rules, contains_rules = _rules("line", where), _rules("contains", where)
+    out, hits = list(lines), []
+    in_footer = False
+    for i in zone:
+        s = (out[i] or "").strip()
+        if not s:
+            continue
+        kind = None
+        if any(r.regex.fullmatch(s) for r in line_rules):
+            kind = next(r.kind for r in line_rules if r.regex.fullmatch(s))
+        elif any(r.regex.search(s) for r in contains_rules):
+            kind = next(r.kind for r in contains_rules if r.regex.search(s))
+        elif s.casefold() in index.surfaces:
+            kind = "navigation"  # a lone outlet-name crumb such as "매일경제"
+        elif in_footer:
+            kind = "footer"
+        if kind == "footer" and not in_footer:
+            hits += _footer_lead(out, i, zone)
+        if kind:
+            in_footer = in_footer or kind == "footer"
+            hits.append(_Hit(i, 0, kind, s))
+            out[i] = None
+    return out, hits
+
+
+def _footer_lead(lines: list[Optional[str]], first: int, zone: range) -> list[_Hit]:
+    """Drop the lines of the footer's paragraph above its first cue (the company-name line).
+
+    Mutates ``lines``; returns the hits.
+    """
+    hits = []
+    i = first - 1
+    while i >= zone.start and (lines[i] is None or lines[i].strip()):
+        if lines[i] is not None:
+            hits.append(_Hit(i, 0, "footer", lines[i].strip()))
+            lines[i] = None
+        i -= 1
+    return hits
+
+
+def _take_headline(
+    lines: list[Optional[str]], title: Optional[str], detect: bool
+) -> tuple[list[Optional[str]], Optional[str], list[_Hit]]:
+    """Take the headline off the top of the body.
+
+    A given title is removed when the first line repeats it. Otherwise, with
+    ``detect``, the first line is the headline when it is short (≤ 80 chars), has
+    no sentence-final period, and more text follows; a line ending in 다/요 counts
+    only when a blank line follows it (``…짓는다`` headline vs. a lead sentence).
+    Sub-headlines under it stay in the body.
+    """
+    out = list(lines)
+    present = [i for i, s in enumerate(out) if s is not None and s.strip()]
+    if not present:
+        return out, title, []
+    i = present[0]
+    first = out[i].strip()
+    if title is not None:
+        if " ".join(first.split()) == " ".join(title.split()):
+            out[i] = None
+            return out, title, [_Hit(i, 0, "headline", first)]
+        return out, title, []
+    if not detect or len(present) < 2 or not _is_headline_like(first):
+        return out, None, []
+    following = next((s for s in out[i + 1:] if s is not None), "")
+    if _PREDICATE_END.search(first) and following.strip():
+        return out, None, []
+    out[i] = None
+    return out, first, [_Hit(i, 0, "headline", first)]
+
+
+def _assemble(lines: Sequence[Optional[str]]) -> str:
+    """Join kept lines, leaving at most one blank line between paragraphs."""
+    body = "\n".join(s for s in lines if s is not None)
+    return re.sub(r"\n{3,}", "\n\n", body).strip("\n")
+
+
+def _byline(hits: Sequence[_Hit]) -> Optional[str]:
+    """The first byline's names and role: ``김철수/이영희 기자`` (e-mail dropped)."""
+    for h in hits:
+        g = dict(h.groups)
+        if h.kind == "byline" and g.get("names") and g.get("role"):
+            return f"{' '.join(g['names'].split())} {' '.join(g['role'].split())}"
+    return None
+
+
+def _emails(hits: Sequence[_Hit]) -> tuple[str, ...]:
+    found = [m.group() for h in hits if h.kind == "byline" for m in _EMAIL.finditer(h.text)]
+    return tuple(dict.fromkeys(found))
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+
+def _normalize(text: str) -> list[str]:
+    """NFC, unified newlines, no BOM, no trailing spaces; returns the lines."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return [line.rstrip() for line in text.split("\n")]
+
+
+def clean_text(
+    text: str,
+    *,
+    title: Optional[str] = None,
+    publisher: Optional[str] = None,
+    detect_headline: bool = False,
+) -> CleanArticle:
+    """Remove press boilerplate from an article text.
+
+    Args:
+        text: the article as scraped (any newline style).
+        title: the known title; when the body's first line repeats it, that line
+            is removed (``Removed(kind="headline")``).
+        publisher: the known publisher; kept as is. When None it is detected
+            from the removed boilerplate (:func:`detect_publisher`).
+        detect_headline: when no title is given, take a headline-shaped first
+            line as the title and remove it from the body.
+
+    Returns:
+        A :class:`CleanArticle`; ``body`` keeps every article sentence verbatim.
+
+    Example:
+        >>> art = clean_text("(서울=연합뉴스) 홍길동 기자 = 카카오가 새 모델을 공개했다.\\n"
+        ...                  "[홍길동 기자 gildong@yna.co.kr]")
+        >>> art.body, art.byline, art.reporter_emails, art.publisher
+        ('카카오가 새 모델을 공개했다.', '홍길동 기자', ('gildong@yna.co.kr',), '연합뉴스')
+    """
+    lines: list[Optional[str]] = list(_normalize(text))
+    lines, hits = _drop_sections(lines)
+    for i, s in enumerate(lines):
+        if s is not None:
+            lines[i], line_hits = _edit_line(i, s)
+            hits += line_hits
+    top, bottom = _zones(lines)
+    lines, zone_hits = _drop_zoned(lines, top, "top")
+    hits += zone_hits
+    lines, zone_hits = _drop_zoned(lines, bottom, "bottom")
+    hits += zone_hits
+    norm_title = unicodedata.normalize("NFC", title) if title is not None else None
+    lines, out_title, head_hits = _take_headline(lines, norm_title, detect_headline)
+    hits = sorted(hits + head_hits, key=lambda h: (h.line, h.col))
+    emails = _emails(hits)
+    if publisher is None:
+        publisher = detect_publisher("\n".join(h.text for h in hits if h.kind != "headline"), emails)
+    return CleanArticle(
+        body=_assemble(lines),
+        title=out_title,
+        publisher=publisher,
+        byline=_byline(hits),
+        reporter_emails=emails,
+        removed=tuple(Removed(h.kind, h.text) for h in hits),
+    )
+
+
+def clean_article(raw: RawArticle) -> CleanArticle:
+    """Clean a :class:`RawArticle`.
+
+    The headline is detected only for plain-text inputs without a title (HTML
+    and JSON readers give the title separately). ``raw.publisher`` is kept when
+    set, else detected.
+
+    Args:
+        raw: the article as read, e.g. ``RawArticle(source="a.txt", text="…")``.
+
+    Returns:
+        The :class:`CleanArticle`.
+
+    Example:
+        >>> clean_article(RawArticle(source="a.txt", text="네이버, AI 센터 연다\\n\\n네이버가 센터를 연다고 밝혔다.")).title
+        '네이버, AI 센터 연다'
+    """
+    return clean_text(
+        raw.text,
+        title=raw.title,
+        publisher=raw.publisher,
+        detect_headline=raw.format == "txt" and raw.title is None,
+    )
