@@ -1,0 +1,298 @@
+"""The analysed article: spaCy ``Doc`` + resolved entity mentions.
+
+:func:`build_nlp` assembles the Korean pipeline::
+
+    tokenizer (Kiwi / mecab-ko surface morphemes)
+      → ner                  statistical model (optional; ``--ner``)
+      → kornews_candidates   gazetteer ORG/VENUE, rule MONEY/COUNT, not-org blockers
+      → kornews_resolve      one non-overlapping set of mentions → ``doc.ents``
+
+Gazetteer matches win over rules and rules over the model (known names are
+precise; the model brings recall for names nobody listed). Resolved mentions
+live in ``doc._.mentions`` with exact character offsets; ``doc.ents`` carries the
+same spans for spaCy users (displacy, ``Span._.canonical`` …).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Optional, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .extract.counts import find_counts
+from .extract.money import Money, find_money
+from .gazetteer import Gazetteer, load_gazetteer, load_not_orgs
+from .nlp import blank_korean, sentence_spans
+from .tokenize import DEFAULT_BACKEND
+
+#: Contract entity labels.
+LABELS = ("ORG", "VENUE", "PER", "LOC", "DATE", "MONEY", "COUNT")
+
+#: Count units that are not counted things in the contract's sense.
+_NON_COUNT_UNITS = {"%", "년", "월", "일", "시", "분", "초"}
+
+_PRIORITY = {"gazetteer": 3, "rule": 2, "model": 1}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity mention. ``text == body[start:end]`` always holds.
+
+    ``source`` is ``gazetteer``, ``rule`` or ``model``; ``payload`` keeps the rule
+    object (a :class:`models.extract.money.Money` or ``Count``) for extractors.
+    """
+
+    start: int
+    end: int
+    text: str
+    label: str
+    source: str
+    canonical: Optional[str] = None
+    kind: Optional[str] = None
+    parent: Optional[str] = None
+    year: Optional[int] = None
+    norm: Optional[dict] = None
+    payload: object = field(default=None, compare=False, repr=False)
+    #: the venue edition came from the "VENUE YYYY" form (ICLR 2022), not "2019년 ICCV"
+    edition: bool = False
+
+    def norm_json(self) -> Optional[str]:
+        return json.dumps(self.norm, ensure_ascii=False, sort_keys=True) if self.norm else None
+
+
+if not Doc.has_extension("mentions"):
+    Doc.set_extension("mentions", default=None)
+if not Doc.has_extension("candidates"):
+    Doc.set_extension("candidates", default=None)
+
+
+def gazetteer_mentions(text: str, gaz: Gazetteer, boundaries: set[int] | None = None) -> list[Mention]:
+    """ORG and VENUE mentions of gazetteer names in ``text``."""
+    out = []
+    for m in gaz.find(text, boundaries):
+        e = m.entry
+        out.append(Mention(
+            m.start, m.end, m.text, e.label, "gazetteer", canonical=e.canonical, kind=e.kind,
+            parent=e.parent, year=m.year, norm={"year": m.year} if (e.label == "VENUE" and m.year) else None,
+            edition=bool(m.year) and m.text.rstrip("'’ ").endswith(str(m.year)[2:]),
+        ))
+    return out
+
+
+def rule_mentions(text: str) -> list[Mention]:
+    """MONEY (with ``norm``) and COUNT mentions found by the rule extractors."""
+    out = [Mention(m.start, m.end, m.text, "MONEY", "rule", norm=m.norm(), payload=m) for m in find_money(text)]
+    for c in find_counts(text):
+        if c.unit in _NON_COUNT_UNITS:
+            continue
+        norm = {"value": c.value, "unit": c.unit, "qualifier": c.qualifier, "low": c.low, "high": c.high}
+        out.append(Mention(c.start, c.end, c.text, "COUNT", "rule", norm=norm, payload=c))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _blocker_regex(keys: frozenset) -> re.Pattern | None:
+    # not_orgs keys are normalised (lower case, no spaces): match them with optional
+    # spaces between characters so "클로바 케어콜" and "클로바케어콜" both block.
+    if not keys:
+        return None
+    alts = sorted(keys, key=len, reverse=True)
+    return re.compile("|".join(r"\s?".join(re.escape(ch) for ch in k) for k in alts), re.IGNORECASE)
+
+
+def blocker_spans(text: str, not_orgs: dict[str, str]) -> list[tuple[int, int]]:
+    """Character spans of products/models/benchmarks that must never become ORG."""
+    rx = _blocker_regex(frozenset(not_orgs))
+    if rx is None:
+        return []
+    return [(m.start(), m.end()) for m in rx.finditer(text)]
+
+
+def resolve(candidates: Sequence[Mention], blockers: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+    """Choose one non-overlapping set of mentions.
+
+    Higher source priority first (gazetteer > rule > model), then longer spans.
+    A model ORG that overlaps a known product/model name (하이퍼클로바, KoGPT) is
+    dropped.
+    """
+    def blocked(m: Mention) -> bool:
+        # a model ORG touching a product name is dropped; a known name is dropped only
+        # when it is part of a longer product name (클로바 in "클로바 케어콜")
+        if m.label != "ORG":
+            return False
+        if m.source == "model":
+            return any(s < m.end and m.start < e for s, e in blockers)
+        return any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in blockers)
+
+    ranked = sorted((m for m in candidates if not blocked(m)),
+                    key=lambda m: (-_PRIORITY.get(m.source, 0), -(m.end - m.start), m.start))
+    taken: list[Mention] = []
+    occupied: list[tuple[int, int]] = []
+    for m in ranked:
+        if any(s < m.end and m.start < e for s, e in occupied):
+            continue
+        taken.append(m)
+        occupied.append((m.start, m.end))
+    return _propagate_editions(sorted(taken, key=lambda m: m.start))
+
+
+_YEAR_BEFORE_RE = re.compile(
+    r"((?:19|20)\d{2})년\s?(?:[가-힣]{1,6}\s){0,2}(?:국제\s?)?(?:콘퍼런스|컨퍼런스|학회|학술대회|학술지|저널)?\s?['‘\"“]?$")
+
+
+def _year_before(text: str, m: Mention) -> Mention:
+    """"2019년 기술 콘퍼런스 '데뷰'" → DEVIEW with year 2019 (not an edition form)."""
+    if m.label != "VENUE" or m.year is not None:
+        return m
+    hit = _YEAR_BEFORE_RE.search(text[max(0, m.start - 24):m.start])
+    if not hit:
+        return m
+    y = int(hit.group(1))
+    return Mention(m.start, m.end, m.text, m.label, m.source, m.canonical, m.kind, m.parent, y, {"year": y},
+                   m.payload, False)
+
+
+def _propagate_editions(mentions: list[Mention]) -> list[Mention]:
+    """Give bare venue mentions the article's edition year.
+
+    After "ICLR 2022" an article's later "이번 ICLR" means the same edition; a
+    historical "2018년 CVPR" is not an edition and is not propagated.
+    """
+    editions: dict[str, int] = {}
+    for m in mentions:
+        if m.label == "VENUE" and m.edition and m.canonical and m.canonical not in editions:
+            editions[m.canonical] = m.year
+    if not editions:
+        return mentions
+    out = []
+    for m in mentions:
+        if m.label == "VENUE" and m.year is None and m.canonical in editions:
+            y = editions[m.canonical]
+            m = Mention(m.start, m.end, m.text, m.label, m.source, m.canonical, m.kind, m.parent, y,
+                        {"year": y}, m.payload, False)
+        out.append(m)
+    return out
+
+
+@Language.factory("kornews_candidates", default_config={"gazetteer": True, "rules": True})
+def make_candidates(nlp: Language, name: str, gazetteer: bool, rules: bool):
+    return CandidateFinder(gazetteer, rules)
+
+
+class CandidateFinder:
+    """Pipeline component: collects gazetteer, rule and model candidates on ``doc._.candidates``."""
+
+    def __init__(self, use_gazetteer: bool = True, use_rules: bool = True):
+        from .extract.orgs import is_plausible_org
+        from .extract.venues import find_venue_patterns, is_hosting
+
+        self.gaz = load_gazetteer() if use_gazetteer else None
+        self.not_orgs = load_not_orgs() if use_gazetteer else {}
+        self.use_rules = use_rules
+        self._plausible_org = is_plausible_org
+        self._venue_patterns = find_venue_patterns
+        self._is_hosting = is_hosting
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        cands: list[Mention] = []
+        for ent in doc.ents:  # the statistical model's output, if a model ran
+            if ent.label_ in LABELS:
+                canonical = None
+                entry = self.gaz.lookup(ent.text) if self.gaz is not None else None
+                if entry is not None and entry.label == ent.label_:
+                    canonical = entry.canonical
+                cands.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, "model", canonical=canonical,
+                                     kind=entry.kind if canonical else None, parent=entry.parent if canonical else None))
+        if self.gaz is not None:
+            bounds = {t.idx for t in doc} | {t.idx + len(t) for t in doc}
+            cands.extend(gazetteer_mentions(text, self.gaz, bounds))
+        if self.use_rules:
+            cands.extend(rule_mentions(text))
+            for v in self._venue_patterns(text):
+                entry = self.gaz.lookup(v.text) if self.gaz is not None else None
+                canonical = entry.canonical if entry is not None and entry.label == "VENUE" else v.text
+                cands.append(Mention(v.start, v.end, v.text, "VENUE", "rule", canonical=canonical,
+                                     kind=entry.kind if entry is not None else None, year=v.year,
+                                     norm={"year": v.year} if v.year else None, edition=v.year is not None))
+        cands = [m for m in cands if (m.label != "ORG" or self._plausible_org(m))
+                 and (m.label != "VENUE" or not self._is_hosting(text, m.end))]
+        doc._.candidates = (cands, blocker_spans(text, self.not_orgs))
+        return doc
+
+
+@Language.component("kornews_resolve")
+def resolve_component(doc: Doc) -> Doc:
+    """Resolve candidates into ``doc._.mentions`` and ``doc.ents``."""
+    cands, blockers = doc._.candidates or ([], [])
+    mentions = resolve([_year_before(doc.text, m) for m in cands], blockers)
+    doc._.mentions = mentions
+    spans = []
+    last_end = -1
+    for m in mentions:
+        span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
+        if span is None or span.start < last_end:
+            continue
+        span._.canonical, span._.source, span._.kind = m.canonical, m.source, m.kind
+        span._.parent, span._.year, span._.norm = m.parent, m.year, m.norm
+        spans.append(span)
+        last_end = span.end
+    doc.ents = spans
+    return doc
+
+
+def build_nlp(tokenizer: str = DEFAULT_BACKEND, ner: str = "default") -> Language:
+    """Assemble the pipeline.
+
+    Args:
+        tokenizer: tokenizer backend (``kiwi``, ``mecab``, konlpy names); ignored
+            when a spaCy NER model is loaded, which brings the tokenizer it was
+            trained on.
+        ner: ``default`` (the shipped spaCy model when present, else none),
+            ``none``/``gazetteer`` (gazetteer and rules only), ``spacy`` /
+            ``spacy:PATH``, or ``hf:PATH`` (a local Hugging Face checkpoint).
+    """
+    from .ner.backends import attach_ner
+
+    nlp = attach_ner(ner, tokenizer)
+    nlp.add_pipe("kornews_candidates")
+    nlp.add_pipe("kornews_resolve")
+    return nlp
+
+
+@dataclass
+class ArticleDoc:
+    """An analysed article body with its metadata (what extractors take)."""
+
+    doc: Doc
+    published_at: Optional[datetime] = None
+    title: Optional[str] = None
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return self.doc._.mentions or []
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        if not hasattr(self, "_sents"):
+            self._sents = sentence_spans(self.doc.text)
+        return self._sents
+
+    def sent_idx(self, offset: int) -> int:
+        """Index of the sentence containing character ``offset``."""
+        for i, (s, e) in enumerate(self.sentences):
+            if offset < e:
+                return i
+        return max(0, len(self.sentences) - 1)
+
+    def by_label(self, *labels: str) -> list[Mention]:
+        return [m for m in self.mentions if m.label in labels]

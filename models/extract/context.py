@@ -1,0 +1,145 @@
+"""Korean clause and particle helpers shared by the extractors.
+
+Korean marks grammatical roles with particles glued to the noun: 네이버**는**
+(topic), 네이버**가** (subject), 서울대**와** (with), 라인**까지 포함하면**
+(including). Extractors read them from the characters right after a mention,
+so they work the same whatever tokenizer ran.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Iterable, Optional, Sequence
+
+from ..document import ArticleDoc, Mention
+
+#: Topic/subject particles: the mention is what the clause is about.
+SUBJECT_PARTICLES = ("은", "는", "이", "가", "도", "에서는", "에선", "측은", "측이", "측도")
+TOPIC_PARTICLES = ("은", "는", "이", "가", "도")
+
+#: Words after a mention that make it a *part* being added to another's total
+#: ("라인까지 포함하면", "라인 등을 포함해", "…과 합산").
+_INCLUDED_RE = re.compile(r"^(?:[^.?!\n]{0,12}?)(?:포함|합치|합쳐|합산|더하면|더해)")
+
+#: Coordination between names: 네이버·NLE·라인, 서울대, 카이스트와, A 및 B.
+_COORD_RE = re.compile(r"^\s*(?:[·ㆍ,/]|및|와|과|와의|과의|그리고)\s*$")
+
+_HANGUL_RUN = re.compile(r"[가-힣]+")
+
+
+def particle_after(text: str, end: int) -> str:
+    """The Hangul run glued to the end of a mention: 네이버|가 → "가", KAIST|와 → "와".
+
+    >>> particle_after("네이버는 발표했다", 3)
+    '는'
+    >>> particle_after("ICLR 2022에서", 4)
+    ''
+    """
+    m = _HANGUL_RUN.match(text, end)
+    return m.group() if m else ""
+
+
+#: "네이버 및 관계사에서", "카카오와 계열사는": the named head speaks for its group
+_GROUP_RE = re.compile(r"\s?(?:및|와|과)\s?(?:관계사|계열사|자회사|그룹사)")
+
+
+def has_subject_particle(text: str, m: Mention, particles: Sequence[str] = SUBJECT_PARTICLES) -> bool:
+    """True when the mention is marked as topic/subject (네이버**는**, 네이버 **및 관계사에서**)."""
+    p = particle_after(text, m.end)
+    return p in particles or bool(_GROUP_RE.match(text, m.end))
+
+
+def is_included_part(text: str, m: Mention, limit: int) -> bool:
+    """True when the mention is a part being added ("라인까지 포함하면", "라인 등을 포함해")."""
+    return bool(_INCLUDED_RE.match(text[m.end:limit]))
+
+
+def chain_head(text: str, mentions: Sequence[Mention], idx: int) -> int:
+    """Index of the first mention of the coordination chain ending at ``mentions[idx]``.
+
+    "네이버·NLE·라인에서는" → 네이버: a list's head is the group it stands for.
+    """
+    i = idx
+    while i > 0:
+        prev, cur = mentions[i - 1], mentions[i]
+        if prev.label != "ORG" or not _COORD_RE.match(text[prev.end:cur.start]):
+            break
+        i -= 1
+    return i
+
+
+#: Connective endings that close a clause: …하며, …하고, …했지만, …였는데, …하면서.
+#: Serial 어/아/여 endings (포함해, 관련해서) do not: the clause goes on.
+CONNECTIVES = {"며", "으며", "고", "지만", "는데", "은데", "ᆫ데", "ㄴ데", "으나", "나", "면서", "으면서", "는데도"}
+
+
+def clause_breaks(adoc: ArticleDoc) -> list[int]:
+    """Sorted character offsets where a clause ends, from the morpheme tags (EC)."""
+    cached = getattr(adoc, "_clause_breaks", None)
+    if cached is None:
+        cached = []
+        for t in adoc.doc:
+            last_tag = t.tag_.rsplit("+", 1)[-1]
+            if (last_tag == "EC" and t.lemma_.rsplit("+", 1)[-1] in CONNECTIVES) or t.text == ";":
+                cached.append(t.idx + len(t.text))
+        adoc._clause_breaks = cached
+    return cached
+
+
+def clause_of(adoc: ArticleDoc, sent: tuple[int, int], offset: int) -> tuple[int, int]:
+    """The clause ``(start, end)`` of sentence ``sent`` that contains ``offset``."""
+    s, e = sent
+    breaks = clause_breaks(adoc)
+    i = bisect.bisect_right(breaks, offset)
+    start = max(s, breaks[i - 1]) if i > 0 else s
+    end = min(e, breaks[i]) if i < len(breaks) else e
+    return start, end
+
+
+def orgs_in(mentions: Iterable[Mention], start: int, end: int) -> list[Mention]:
+    return [m for m in mentions if m.label == "ORG" and start <= m.start and m.end <= end]
+
+
+def topic_org(adoc: ArticleDoc, before: int, max_sents: int = 8) -> Optional[Mention]:
+    """The nearest ORG with a topic/subject particle before ``before``, looking back
+    through at most ``max_sents`` sentences: Korean keeps a topic across sentences
+    ("카카오는 … . 지난해에는 … 45건의 연구 성과를 냈다")."""
+    text = adoc.text
+    si = adoc.sent_idx(before)
+    lo = adoc.sentences[max(0, si - max_sents)][0] if adoc.sentences else 0
+    cands = [m for m in adoc.mentions if m.label == "ORG" and lo <= m.start and m.end <= before]
+    for m in reversed(cands):
+        if has_subject_particle(text, m, TOPIC_PARTICLES) and not is_included_part(text, m, before):
+            return m
+    return None
+
+
+def main_org(adoc: ArticleDoc) -> Optional[Mention]:
+    """The article's most frequent organization (first mention of it)."""
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for m in adoc.mentions:
+        if m.label == "ORG":
+            key = m.canonical or m.text
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, m)
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k], -first[k].start))
+    return first[best]
+
+
+_YEAR_WORDS = {"올해": 0, "금년": 0, "올": 0, "지난해": -1, "작년": -1, "전년": -1, "내년": 1, "재작년": -2}
+_YEAR_WORD_RE = re.compile(r"(재작년|지난해|작년|전년|올해|금년|내년|(?<![가-힣])올(?=\s))")
+_ABS_YEAR_RE = re.compile(r"((?:19|20)\d{2})년")
+
+
+def relative_year(text: str, start: int, end: int, published_year: Optional[int]) -> Optional[int]:
+    """Year named in ``text[start:end]``: "2021년", or 올해/지난해/작년 against the published year."""
+    m = _ABS_YEAR_RE.search(text, start, end)
+    if m:
+        return int(m.group(1))
+    m = _YEAR_WORD_RE.search(text, start, end)
+    if m and published_year:
+        return published_year + _YEAR_WORDS[m.group(1)]
+    return None

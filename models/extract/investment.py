@@ -1,0 +1,113 @@
+"""Investments: money that is invested, funded or committed, with who and for what.
+
+A MONEY mention is an investment when its clause says the money is put in:
+투자, 연구비, 투입, 출자, 유치, 지원, 펀딩, 조성, 집행, 쏟 — "수백억원 규모의 투자를
+통해", "연구비로 200억원 이상을 투자할 계획", "자금 수백억원을 네이버가 투자하고",
+"5000억엔(약 5조3000억원) 규모의 투자를 실시". Revenue, profits, prices, fines,
+market sizes and valuations are not investments (매출 3조원, 시장 규모 20조원).
+
+* **investor**: the ORG with a topic/subject particle nearest the money in its
+  sentence (either side: "자금 수백억원을 네이버가 투자"), else the topic carried
+  from earlier sentences, else the article's main organization. For 유치 (raising
+  money) the subject is the *recipient* and the investor is the ORG marked
+  "…로부터"/"…에서" when there is one.
+* **recipient**: another ORG in the clause marked 에/에게/와/과/에 대한, or the
+  purpose noun phrase before "에 투자".
+* **period**: "향후 5년간", "3년간", "2025년까지".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..document import ArticleDoc, Mention
+from .context import clause_of, has_subject_particle, is_included_part, main_org, particle_after, topic_org
+
+_INVEST_RE = re.compile(r"투자|연구비|투입|출자|유치|지원|펀딩|조성|집행|쏟아|쏟|베팅|출연|기부|인수")
+_NOT_INVEST_RE = re.compile(
+    r"매출|영업이익|순이익|이익|손실|적자|흑자|시장\s?규모|시장은|시장이|가격|값|몸값|시가총액|시총|기업가치|가치|"
+    r"연봉|급여|벌금|과징금|배상|매각|판매|수출|예산안|세수|부채|자산|수익|거래액|거래대금|주가|공모가|환율"
+)
+_PERIOD_RE = re.compile(r"(?:향후|앞으로|오는|지난)?\s?\d+\s?(?:년|개월|달)\s?(?:간|동안)|(?:19|20)\d{2}년\s?까지|(?:향후|앞으로)\s?[가-힣]+\s?해\s?(?:간|동안)")
+_RECIPIENT_PARTICLES = ("에", "에게", "와", "과", "와의", "과의", "에도", "에만", "에게도")
+_FROM_PARTICLES = ("로부터", "으로부터", "에서", "에게서")
+
+
+@dataclass(frozen=True)
+class InvestmentMention:
+    start: int
+    end: int
+    money: Mention
+    investor: Optional[Mention]
+    recipient: Optional[str]
+    period: Optional[str]
+    sent_idx: int
+    evidence: str
+
+
+def _is_investment(text: str, clause: tuple[int, int], sent: tuple[int, int], m: Mention) -> bool:
+    # words tied to the money: up to the clause end after it, a few words before it
+    after = text[m.end:min(clause[1], m.end + 30)]
+    before = text[max(sent[0], m.start - 14):m.start]
+    if _NOT_INVEST_RE.search(before[-8:]) or _NOT_INVEST_RE.match(after.strip()[:6] or " "):
+        return False
+    if re.search(r"(?:을|를|이|가)\s*(?:기록|달성|돌파|냈|올렸|벌)", after[:10]):
+        return False
+    return bool(_INVEST_RE.search(after) or _INVEST_RE.search(before))
+
+
+def _investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention, raising: bool) -> Optional[Mention]:
+    text = adoc.text
+    s, e = sent
+    orgs = [o for o in adoc.mentions if o.label == "ORG" and s <= o.start and o.end <= e]
+    if raising:
+        for o in orgs:
+            if particle_after(text, o.end) in _FROM_PARTICLES:
+                return o
+    subj = [o for o in orgs if has_subject_particle(text, o) and not is_included_part(text, o, e)]
+    if subj:
+        return min(subj, key=lambda o: abs(o.start - m.start) + (0 if o.start < m.start else 5))
+    return topic_org(adoc, s) or (orgs[0] if orgs else None) or main_org(adoc)
+
+
+def _recipient(adoc: ArticleDoc, clause: tuple[int, int], investor: Optional[Mention], m: Mention) -> Optional[str]:
+    text = adoc.text
+    for o in adoc.mentions:
+        if o.label != "ORG" or o is investor or not (clause[0] <= o.start < clause[1]):
+            continue
+        if investor is not None and (o.canonical or o.text) == (investor.canonical or investor.text):
+            continue
+        if particle_after(text, o.end) in _RECIPIENT_PARTICLES and not text.startswith("따르", o.end + 2):
+            return o.canonical or o.text
+    # purpose: "AI 연구에 투자", "인재 양성에 500억원을 투입"
+    for pm in re.finditer(r"([가-힣A-Za-z0-9·]{2,}(?:\s[가-힣A-Za-z0-9·]+){0,2})(?:을 위해|을 위한|를 위해|를 위한|에)\s",
+                          text[clause[0]:m.start]):
+        words = pm.group(1)
+        if not re.search(r"규모|총|약|업계|따르|관계자|이를|이에|그를", words):
+            return words
+    return None
+
+
+def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
+    """Investment records of one analysed article (see module docstring).
+
+    Returns:
+        One record per invested MONEY mention, in text order.
+    """
+    text = adoc.text
+    out: list[InvestmentMention] = []
+    for m in adoc.by_label("MONEY"):
+        si = adoc.sent_idx(m.start)
+        sent = adoc.sentences[si]
+        clause = clause_of(adoc, sent, m.start)
+        if not _is_investment(text, clause, sent, m):
+            continue
+        raising = "유치" in text[m.end:clause[1]]
+        investor = _investor(adoc, sent, m, raising)
+        pm = _PERIOD_RE.search(text, clause[0], clause[1]) or _PERIOD_RE.search(text, sent[0], sent[1])
+        out.append(InvestmentMention(
+            m.start, m.end, m, investor, _recipient(adoc, clause, investor, m),
+            pm.group().strip() if pm else None, si, text[sent[0]:sent[1]][:300],
+        ))
+    return out

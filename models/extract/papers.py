@@ -1,0 +1,174 @@
+"""Paper counts: how many papers an organization published or had accepted, where.
+
+A COUNT becomes a paper count only when the sentence ties it to papers:
+
+* ``66건의 정규 논문``, ``총 17의 논문``, ``25개 논문`` — the count modifies 논문;
+* ``논문 12개가``, ``카카오브레인 논문 1건이`` — 논문 right before the count;
+* ``발표한 논문은 112건에 달한다`` — 논문 is the clause's subject;
+* ``185개 논문을 등재하고 이중 112개가 … 채택`` — 이중/그중 refers back to papers;
+
+and a publication verb (발표, 채택, 등재, 게재 …) closes the clause. Units must
+count things (건, 개, 편, 본); 명, 곳, 회, 위, 대, % never do, and citation
+counts (55회 피인용, 피인용 횟수 총 1102건) are skipped.
+
+Attribution:
+
+* **org**: "X 논문 N건" → X; else the nearest ORG with a topic/subject particle
+  before the count in the sentence, skipping parts being added ("라인까지
+  포함하면", "라인 등을 포함해"); a list "네이버·NLE·라인에서는" stands for its
+  head; else the topic carried over from earlier sentences (카카오는 … . … 45건);
+  else the article's main organization.
+* **venues**: venues between the previous count (or the clause start) and the
+  count — "ICLR, 뉴립스(…), ICML(3위), AAAI(4위)에서 총 22개" — else venues after
+  the count in its clause ("2건이 올해 AAAI에 게재될 예정").
+* **year**: the venue's edition (ICLR 2022), else 올해/지난해/2021년 in the clause
+  resolved against the published date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..document import ArticleDoc, Mention
+from .context import (chain_head, clause_of, has_subject_particle, is_included_part, main_org,
+                      relative_year, SUBJECT_PARTICLES, topic_org)
+
+PAPER_UNITS = {"건", "개", "편", "본", ""}
+
+_PAPER_NOUN = r"(?:논문|연구\s?성과|페이퍼)"
+#: count + (의) + up to two modifiers + 논문: "66건의 정규 논문", "25개 논문", "17의 논문"
+_AFTER_RE = re.compile(r"^\s*(?:의\s*)?(?:[가-힣A-Za-z0-9]+\s+){0,2}?" + _PAPER_NOUN)
+#: 논문 right before the count: "논문 12개가"
+_BEFORE_RE = re.compile(_PAPER_NOUN + r"\s*$")
+#: 논문 as the clause subject before the count: "논문은 112건에 달한다", "논문이 수십개에"
+_SUBJ_RE = re.compile(_PAPER_NOUN + r"(?:은|는|이|가|도)\s+(?:\S+\s+){0,2}$")
+#: anaphora: "이중 112개가", "그중 31건이"
+_ANAPHOR_RE = re.compile(r"(?:이\s?중|그\s?중|이 가운데|그 가운데|이 중에서)\s*$")
+_VERB_RE = re.compile(r"발표|채택|등재|게재|선정|통과|승인|수록|실리|실렸|냈|내놓|달하|달한|달해|이른|이르|기록|거뒀|accepted")
+_CITATION_RE = re.compile(r"인용|횟수|조회|다운로드")
+#: "…된 것은 네이버가 처음이다" restates a count, it doesn't report one
+_RESTATE_RE = re.compile(r"것은\s")
+_PUBLICATION_CONTEXT_RE = re.compile(r"학회|학술지|저널|논문|컨퍼런스|콘퍼런스|워크숍|워크샵")
+
+
+@dataclass(frozen=True)
+class PaperCountMention:
+    start: int
+    end: int
+    count: Optional[int]
+    count_text: str
+    qualifier: str
+    org: Optional[Mention]
+    venues: tuple[Mention, ...]
+    year: Optional[int]
+    sent_idx: int
+    evidence: str
+
+
+def _is_paper_count(text: str, sent: tuple[int, int], clause: tuple[int, int], c: Mention,
+                    prev_paper: bool) -> bool:
+    count = c.payload
+    if count.unit not in PAPER_UNITS and count.qualifier != "vague":
+        return False
+    s, _ = sent
+    before = text[max(s, c.start - 20):c.start]
+    after = text[c.end:clause[1]]
+    if _CITATION_RE.search(before[-8:]):
+        return False
+    tied = (
+        _AFTER_RE.match(after)
+        or _BEFORE_RE.search(before)
+        or _SUBJ_RE.search(text[clause[0]:c.start])
+        or (prev_paper and _ANAPHOR_RE.search(before))
+    )
+    if not tied:
+        return False
+    if _RESTATE_RE.search(text[c.end:clause[1]]):
+        return False
+    if "연구" in after[:12] and "논문" not in after[:12] and not _PUBLICATION_CONTEXT_RE.search(text[sent[0]:sent[1]].replace(after[:12], "")):
+        return False  # "45건의 연구 성과" counts only in a publication context
+    return bool(_VERB_RE.search(text[c.end:clause[1]]) or _VERB_RE.search(text[c.start:sent[1]]))
+
+
+def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, carry: Optional[Mention]) -> Optional[Mention]:
+    text = adoc.text
+    s, e = sent
+    # "카카오브레인 논문 1건" / "카카오브레인의 논문 2편"
+    orgs = [m for m in adoc.mentions if m.label == "ORG" and s <= m.start and m.end <= e]
+    for m in orgs:
+        if m.end <= c.start and re.fullmatch(r"(?:의)?\s*" + _PAPER_NOUN + r"\s*", text[m.end:c.start]):
+            return m
+    before = [m for m in orgs if m.end <= c.start and not is_included_part(text, m, c.start)]
+    for i in range(len(before) - 1, -1, -1):
+        if has_subject_particle(text, before[i], SUBJECT_PARTICLES):
+            return before[chain_head(text, before, i)]
+    after = [m for m in orgs if m.start >= c.end and has_subject_particle(text, m, ("이", "가", "은", "는"))]
+    clause = clause_of(adoc, sent, c.start)
+    after = [m for m in after if m.end <= clause[1]]
+    if after:
+        return after[0]
+    if before:
+        return before[chain_head(text, before, len(before) - 1)]
+    return topic_org(adoc, s) or carry or main_org(adoc)
+
+
+def _venues_for(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, prev_end: int) -> tuple[Mention, ...]:
+    text = adoc.text
+    clause = clause_of(adoc, sent, c.start)
+    lo = max(prev_end, clause[0])
+    venues = [m for m in adoc.mentions if m.label == "VENUE" and lo <= m.start and m.end <= c.start]
+    if not venues:
+        venues = [m for m in adoc.mentions if m.label == "VENUE" and c.end <= m.start and m.end <= clause[1]]
+
+    seen, out = set(), []
+    for v in venues:
+        key = v.canonical or v.text
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return tuple(out)
+
+
+def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
+    """Paper counts of one analysed article (see module docstring for the rules).
+
+    Returns:
+        Records in text order; ``count`` is None for vague counts (두 자릿수, 수십 편,
+        매년 1~2건), whose text stays in ``count_text``.
+    """
+    text = adoc.text
+    pub_year = adoc.published_at.year if adoc.published_at else None
+    out: list[PaperCountMention] = []
+    carry: Optional[Mention] = None
+    counts = [m for m in adoc.mentions if m.label == "COUNT" and m.payload is not None]
+    seen: set[tuple] = set()
+    for si, sent in enumerate(adoc.sentences):
+        prev_end = sent[0]
+        prev_paper = False
+        for c in (m for m in counts if sent[0] <= m.start < sent[1]):
+            clause = clause_of(adoc, sent, c.start)
+            if not _is_paper_count(text, sent, clause, c, prev_paper):
+                continue
+            org = _choose_org(adoc, sent, c, carry)
+            if prev_paper and _ANAPHOR_RE.search(text[max(sent[0], c.start - 8):c.start]) and out:
+                org = out[-1].org
+            venues = _venues_for(adoc, sent, c, prev_end)
+            years = {v.year for v in venues}
+            year = years.pop() if len(years) == 1 and None not in years else relative_year(
+                text, clause[0], clause[1], pub_year)
+            count = c.payload
+            value = count.value if count.qualifier not in ("vague", "range") else None
+            prev_end = c.end
+            prev_paper = True
+            # a fact repeated (sub-headline, then body) is one record
+            key = (org.canonical or org.text if org else None, value, tuple(v.canonical for v in venues), c.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(PaperCountMention(
+                c.start, c.end, value, c.text, count.qualifier, org, venues, year, si,
+                text[sent[0]:sent[1]][:300],
+            ))
+            carry = org or carry
+    return out

@@ -1,0 +1,170 @@
+"""The ``kornews`` command line: parse arguments, call flows or ``models``, report errors.
+
+Known errors (:class:`models.errors.KornewsError`) become ``click.ClickException``
+with their coded message; nothing else is caught here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from models.errors import KornewsError
+from models.tokenize import BACKENDS
+
+TOKENIZER_OPTION = click.option("--tokenizer", type=click.Choice(BACKENDS), default="kiwi", show_default=True,
+                                help="Morphological tokenizer backend.")
+NER_OPTION = click.option("--ner", default="default", show_default=True,
+                          help="Statistical NER: default, none, spacy, spacy:PATH or hf:PATH (local checkpoint).")
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    # Prefect logs every task run at INFO; the progress bar and summary say more, more briefly.
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The ephemeral API server starts in ~7-15 s on an idle 2-core machine; Prefect's
+    # 20 s default fails runs on a busy one.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+@click.group()
+@click.version_option(package_name="kornews")
+def cli() -> None:
+    """kornews: Korean press articles → organizations, venues, paper counts and investments in Parquet."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder (one Parquet dataset per table).")
+@TOKENIZER_OPTION
+@NER_OPTION
+@click.option("--batch-size", default=64, show_default=True, help="Articles per batch.")
+@click.option("--field-map", default=None, help='JSON key mapping, e.g. \'{"text": ["본문"]}\'.')
+@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@click.option("--dry-run", is_flag=True, help="Print sample extractions of the first inputs; write nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's task logs.")
+def run(inputs, out, tokenizer, ner, batch_size, field_map, no_progress, dry_run, verbose):
+    """Run the main job: ingest INPUTS (files, folders, globs, archives), extract, write Parquet.
+
+    With no INPUTS it runs on the sample corpus in corpora/samples.
+
+    Example:
+
+        kornews run ../shared/corpora/seeds --out out
+    """
+    _quiet_prefect(verbose)
+    from pipeline.config import PipelineConfig
+
+    kwargs = dict(out=out, tokenizer=tokenizer, ner=ner, batch_size=batch_size, progress=not no_progress)
+    if inputs:
+        kwargs["inputs"] = list(inputs)
+    if field_map:
+        try:
+            kwargs["field_map"] = json.loads(field_map)
+        except json.JSONDecodeError as e:
+            raise click.BadParameter(f"--field-map is not valid JSON: {e}") from None
+    try:
+        config = PipelineConfig(**kwargs)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    if dry_run:
+        _dry_run(config)
+        return
+    from pipeline.flows import run_flow
+    from pipeline.progress import print_summary
+
+    try:
+        summary = run_flow(config)
+    except KornewsError as e:
+        raise click.ClickException(str(e)) from None
+    print_summary(summary)
+
+
+def _dry_run(config) -> None:
+    from itertools import islice
+
+    from models.analyse import get_analyzer
+    from models.ingest import iter_articles
+    from models.schema import RawArticle
+    from models.store import utcnow
+    from pipeline.flows import ingest_config
+
+    analyzer = get_analyzer(config.tokenizer, config.ner, "quarantine")
+    raws = [r for r in islice(iter_articles(config.inputs, ingest_config(config)), 5) if isinstance(r, RawArticle)]
+    records = analyzer.process(raws, "dry-run", utcnow())
+    for p in records.paper_counts:
+        click.echo(f"paper_count  {p.org!s:12} {p.count!s:>5} {list(p.venues)}  {p.count_text}")
+    for i in records.investments:
+        click.echo(f"investment   {i.investor!s:12} {i.amount_text}  krw={i.amount_krw_low}..{i.amount_krw_high}")
+    click.echo(f"Would write {len(records.articles)} articles, {len(records.entities)} entities, "
+               f"{len(records.paper_counts)} paper counts, {len(records.investments)} investments "
+               f"(from the first {len(raws)} inputs).")
+
+
+@cli.command()
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+              help='JSONL, one {"id": ..., "text": ...} per line ("-" for stdin).')
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help='JSONL, one {"id": ..., "entities": [...]} per line ("-" for stdout).')
+@TOKENIZER_OPTION
+@NER_OPTION
+@click.option("--batch-size", default=128, show_default=True)
+def tag(input_path, output_path, tokenizer, ner, batch_size):
+    """Tag sentences or paragraphs: entities with exact offsets, canonical names and MONEY norms.
+
+    Streams: lines are read, tagged and written in batches. A line that is not
+    a JSON object with a string "text" gets an output line with "error" and
+    an empty entity list, and is reported on stderr.
+
+    Example:
+
+        kornews tag --input sents.jsonl --output tagged.jsonl
+    """
+    from models.tagging import tag_stream
+
+    try:
+        fin = sys.stdin if input_path == "-" else open(input_path, encoding="utf-8-sig")
+        fout = sys.stdout if output_path == "-" else open(output_path, "w", encoding="utf-8")
+        stats = tag_stream(fin, fout, tokenizer=tokenizer, ner=ner, batch_size=batch_size)
+    except KornewsError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"tagged {stats['lines']} lines, {stats['entities']} entities, {stats['errors']} bad lines", err=True)
+
+
+@cli.command(name="eval")
+@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--pred", "pred_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Output folder of a kornews run over the gold's articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--details", is_flag=True, help="List misses and false positives per article.")
+def eval_(gold_path, pred_dir, as_json, details):
+    """Score a run against a gold file (format: ../shared/corpora/seeds/gold.json).
+
+    Example:
+
+        kornews run ../shared/corpora/seeds --out out/seeds
+        kornews eval --gold ../shared/corpora/seeds/gold.json --pred out/seeds
+    """
+    from models.evaluate import evaluate, format_report
+
+    try:
+        report = evaluate(Path(gold_path), Path(pred_dir))
+    except KornewsError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report, details=details))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()
