@@ -134,12 +134,13 @@ class Analyzer:
                                                partition_month(None, ingested_at)))
 
     def _records(self, raw: RawArticle, clean: CleanArticle, doc, run_id: str, ingested_at: datetime) -> Records:
-        adoc = ArticleDoc(doc, raw.published_at, clean.title)
+        published_at = raw.published_at or clean.published_at
+        adoc = ArticleDoc(doc, published_at, clean.title)
         aid = article_id(clean.body)
-        part = partition_month(raw.published_at, ingested_at)
+        part = partition_month(published_at, ingested_at)
         rec = Records()
         rec.articles.append(Article(
-            aid, raw.source, clean.title, clean.publisher or raw.publisher, raw.published_at, clean.body, run_id,
+            aid, raw.source, clean.title, clean.publisher or raw.publisher, published_at, clean.body, run_id,
             ingested_at, raw.url, clean.byline, tuple(clean.reporter_emails), len(clean.removed), part,
         ))
         orgs = extract_orgs(adoc)

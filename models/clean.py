@@ -30,6 +30,9 @@ Example:
 """
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
+
 import functools
 import json
 import re
@@ -122,6 +125,8 @@ class CleanArticle:
         byline: reporter names and role without e-mail, e.g. ``"김철수/이영희 기자"``.
         reporter_emails: e-mails found in bylines, in text order, without duplicates.
         removed: the removed pieces in text order.
+        published_at: the date of a "입력 2023.03.15 10:12"-style dateline in
+            the text (plain-text inputs carry no other), or None.
     """
 
     body: str
@@ -130,6 +135,7 @@ class CleanArticle:
     byline: Optional[str]
     reporter_emails: tuple[str, ...]
     removed: tuple[Removed, ...]
+    published_at: Optional[datetime] = None
 
 
 @dataclass(frozen=True)
@@ -815,9 +821,33 @@ def clean_article(raw: RawArticle) -> CleanArticle:
         >>> clean_article(RawArticle(source="a.txt", text="네이버, AI 센터 연다\\n\\n네이버가 센터를 연다고 밝혔다.")).title
         '네이버, AI 센터 연다'
     """
-    return clean_text(
+    clean = clean_text(
         raw.text,
         title=raw.title,
         publisher=raw.publisher,
         detect_headline=raw.format == "txt" and raw.title is None,
     )
+    if raw.published_at is None:
+        when = find_dateline(raw.text)
+        if when is not None:
+            clean = dataclasses.replace(clean, published_at=when)
+    return clean
+
+
+#: "입력 2023.03.15 10:12", "기사입력 2023-03-15", "등록 2023/03/15", "승인 2023.03.15"
+_DATELINE_RE = re.compile(
+    r"(?:기사\s?입력|입력|등록|승인|발행|송고|게재|작성)\s*(?:일|일시)?\s*[:：]?\s*"
+    r"((?:19|20)\d{2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+)
+
+
+def find_dateline(text: str) -> Optional[datetime]:
+    """The publication date of a press dateline ("입력 2023.03.15 10:12"), KST when no zone.
+
+    >>> find_dateline("김가영 기자 입력 2023/03/15 10:12").isoformat()
+    '2023-03-15T10:12:00+09:00'
+    """
+    from .ingest import parse_published_at
+
+    m = _DATELINE_RE.search(text)
+    return parse_published_at(m.group(1)) if m else None

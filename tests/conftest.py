@@ -55,7 +55,9 @@ def rules_analyzer():
 def prefect_harness(tmp_path_factory):
     """A temporary Prefect API for flow tests (session-scoped: it costs seconds)."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    # a busy 2-core CI machine can take far longer than Prefect's 30 s default to start it
+    with prefect_test_harness(server_startup_timeout=180):
         yield
