@@ -188,13 +188,14 @@ class CandidateFinder:
     """Pipeline component: collects gazetteer, rule and model candidates on ``doc._.candidates``."""
 
     def __init__(self, use_gazetteer: bool = True, use_rules: bool = True):
-        from .extract.orgs import is_plausible_org
+        from .extract.orgs import apposition_orgs, is_plausible_org
         from .extract.venues import find_venue_patterns, is_hosting
 
         self.gaz = load_gazetteer() if use_gazetteer else None
         self.not_orgs = load_not_orgs() if use_gazetteer else {}
         self.use_rules = use_rules
         self._plausible_org = is_plausible_org
+        self._apposition_orgs = apposition_orgs
         self._venue_patterns = find_venue_patterns
         self._is_hosting = is_hosting
 
@@ -214,6 +215,10 @@ class CandidateFinder:
             cands.extend(gazetteer_mentions(text, self.gaz, bounds))
         if self.use_rules:
             cands.extend(rule_mentions(text))
+            for s, e in self._apposition_orgs(doc):
+                entry = self.gaz.lookup(text[s:e]) if self.gaz is not None else None
+                canonical = entry.canonical if entry is not None and entry.label == "ORG" else None
+                cands.append(Mention(s, e, text[s:e], "ORG", "rule", canonical=canonical))
             for v in self._venue_patterns(text):
                 entry = self.gaz.lookup(v.text) if self.gaz is not None else None
                 canonical = entry.canonical if entry is not None and entry.label == "VENUE" else v.text

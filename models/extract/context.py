@@ -39,8 +39,10 @@ def particle_after(text: str, end: int) -> str:
     return m.group() if m else ""
 
 
-#: "네이버 및 관계사에서", "카카오와 계열사는": the named head speaks for its group
-_GROUP_RE = re.compile(r"\s?(?:및|와|과)\s?(?:관계사|계열사|자회사|그룹사)")
+#: "네이버 및 관계사에서", "카카오와 계열사는": the named head speaks for its group;
+#: "서울대 연구팀이", "포스텍 연구진은": a group noun between the name and its particle
+_GROUP_RE = re.compile(r"\s?(?:및|와|과)\s?(?:관계사|계열사|자회사|그룹사)|"
+                       r"\s?(?:공동\s?)?(?:연구팀|연구진|연구소|연구원|연구실|팀|측|컨소시엄)(?:은|는|이|가|도)(?![가-힣])")
 
 
 def has_subject_particle(text: str, m: Mention, particles: Sequence[str] = SUBJECT_PARTICLES) -> bool:
@@ -94,6 +96,35 @@ def clause_of(adoc: ArticleDoc, sent: tuple[int, int], offset: int) -> tuple[int
     start = max(s, breaks[i - 1]) if i > 0 else s
     end = min(e, breaks[i]) if i < len(breaks) else e
     return start, end
+
+
+_EACH_RE = re.compile(r"각각|각자|저마다")
+
+
+def distribute_each(adoc: ArticleDoc, sent: tuple[int, int], items: Sequence[Mention]) -> dict[int, Mention]:
+    """Pair coordinated subjects with coordinated amounts: "A와 B는 각각 7편, 3편".
+
+    Returns ``{item.start: org}`` for the items of the first "각각" group of the
+    sentence whose subject chain (A와 B는, A·B는) has as many organizations as
+    there are items after 각각; empty otherwise.
+    """
+    text = adoc.text
+    m = _EACH_RE.search(text, sent[0], sent[1])
+    if not m:
+        return {}
+    after = [it for it in items if it.start >= m.end()]
+    orgs = [o for o in adoc.mentions if o.label == "ORG" and sent[0] <= o.start and o.end <= m.start()]
+    if len(after) < 2 or len(orgs) < 2:
+        return {}
+    # the subject chain: the last topic-marked org and the coordinated orgs before it
+    for i in range(len(orgs) - 1, -1, -1):
+        if has_subject_particle(text, orgs[i], TOPIC_PARTICLES):
+            head = chain_head(text, orgs, i)
+            chain = orgs[head:i + 1]
+            if len(chain) == len(after[:len(chain)]) and len(chain) >= 2:
+                return {it.start: org for it, org in zip(after, chain)}
+            return {}
+    return {}
 
 
 def orgs_in(mentions: Iterable[Mention], start: int, end: int) -> list[Mention]:

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..document import ArticleDoc, Mention
-from .context import clause_of, has_subject_particle, is_included_part, main_org, particle_after, topic_org
+from .context import (chain_head, clause_of, distribute_each, has_subject_particle, is_included_part, main_org,
+                      particle_after, topic_org)
 
 _INVEST_RE = re.compile(r"투자|연구비|투입|출자|유치|지원|펀딩|조성|집행|쏟아|쏟|베팅|출연|기부|인수")
 _NOT_INVEST_RE = re.compile(
@@ -31,7 +32,9 @@ _NOT_INVEST_RE = re.compile(
 )
 _PERIOD_RE = re.compile(r"(?:향후|앞으로|오는|지난)?\s?\d+\s?(?:년|개월|달)\s?(?:간|동안)|(?:19|20)\d{2}년\s?까지|(?:향후|앞으로)\s?[가-힣]+\s?해\s?(?:간|동안)")
 _RECIPIENT_PARTICLES = ("에", "에게", "와", "과", "와의", "과의", "에도", "에만", "에게도")
-_FROM_PARTICLES = ("로부터", "으로부터", "에서", "에게서")
+_FROM_RE = re.compile(r"(?:\s?등)?(?:으로부터|로부터|에게서)")
+#: the subject receives the money: 유치, 투자를 받았다
+_RAISING_RE = re.compile(r"유치|받았|받는|받아|받을|받기로|받은")
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,19 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention, raising: bool
     s, e = sent
     orgs = [o for o in adoc.mentions if o.label == "ORG" and s <= o.start and o.end <= e]
     if raising:
-        for o in orgs:
-            if particle_after(text, o.end) in _FROM_PARTICLES:
-                return o
+        # "엔비디아와 인텔 등으로부터 … 투자를 받았다": the first named source invests;
+        # with no source named the investor is unknown (the subject is the recipient)
+        for i, o in enumerate(orgs):
+            if _FROM_RE.match(text, o.end):
+                return orgs[chain_head(text, orgs, i)]
+        return None
     subj = [o for o in orgs if has_subject_particle(text, o) and not is_included_part(text, o, e)]
-    if subj:
-        return min(subj, key=lambda o: abs(o.start - m.start) + (0 if o.start < m.start else 5))
+    # the topic (은/는) is the main clause's subject; a 가-subject may sit in a relative
+    # clause ("카카오는 카카오벤처스가 조성하는 펀드에 출자")
+    topics = [o for o in subj if particle_after(text, o.end) in ("은", "는")]
+    pool = topics or subj
+    if pool:
+        return min(pool, key=lambda o: abs(o.start - m.start) + (0 if o.start < m.start else 5))
     return topic_org(adoc, s) or (orgs[0] if orgs else None) or main_org(adoc)
 
 
@@ -97,14 +107,16 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
     """
     text = adoc.text
     out: list[InvestmentMention] = []
-    for m in adoc.by_label("MONEY"):
+    moneys = adoc.by_label("MONEY")
+    for m in moneys:
         si = adoc.sent_idx(m.start)
         sent = adoc.sentences[si]
+        each = distribute_each(adoc, sent, [x for x in moneys if sent[0] <= x.start < sent[1]])
         clause = clause_of(adoc, sent, m.start)
         if not _is_investment(text, clause, sent, m):
             continue
-        raising = "유치" in text[m.end:clause[1]]
-        investor = _investor(adoc, sent, m, raising)
+        raising = bool(_RAISING_RE.search(text, m.end, sent[1]))
+        investor = each.get(m.start) if m.start in each else _investor(adoc, sent, m, raising)
         pm = _PERIOD_RE.search(text, clause[0], clause[1]) or _PERIOD_RE.search(text, sent[0], sent[1])
         out.append(InvestmentMention(
             m.start, m.end, m, investor, _recipient(adoc, clause, investor, m),

@@ -30,6 +30,37 @@ def is_plausible_org(m: Mention) -> bool:
     return True
 
 
+#: Nouns that introduce a name in apposition: "AI 스타트업 코어랩스는", "보안 기업 에스투더블유가".
+APPOSITION_TRIGGERS = frozenset({
+    "스타트업", "기업", "업체", "회사", "벤처", "벤처캐피털", "캐피털", "운용사", "투자사", "자산운용사",
+    "연구소", "재단", "법인", "자회사", "계열사", "협회", "연구기관", "대학", "팹리스",
+})
+_NAME_TAGS = ("NNP", "SL", "SN", "SH")
+
+
+def apposition_orgs(doc) -> list[tuple[int, int]]:
+    """Character spans of names introduced by a kind noun: "스타트업 코어랩스는" → 코어랩스.
+
+    The name is the run of proper-noun/foreign tokens (NNP, SL, SN, SH; no space
+    inside) right after the trigger and right before a particle (J*), so common
+    nouns ("기업 가치는") never qualify.
+    """
+    out = []
+    toks = list(doc)
+    for i, t in enumerate(toks[:-2]):
+        if t.text not in APPOSITION_TRIGGERS or not t.whitespace_:
+            continue
+        j = i + 1
+        if not toks[j].tag_.startswith(("NNP", "SL")):
+            continue
+        k = j
+        while k + 1 < len(toks) and not toks[k].whitespace_ and toks[k + 1].tag_.split("+")[0] in _NAME_TAGS:
+            k += 1
+        if k + 1 < len(toks) and not toks[k].whitespace_ and toks[k + 1].tag_.startswith("J"):
+            out.append((toks[j].idx, toks[k].idx + len(toks[k].text)))
+    return out
+
+
 def extract_orgs(adoc: ArticleDoc) -> list[Mention]:
     """ORG mentions of an analysed article, in text order."""
     return [m for m in adoc.by_label("ORG") if is_plausible_org(m)]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..document import ArticleDoc, Mention
-from .context import (chain_head, clause_of, has_subject_particle, is_included_part, main_org,
+from .context import (chain_head, clause_of, distribute_each, has_subject_particle, is_included_part, main_org,
                       relative_year, SUBJECT_PARTICLES, topic_org)
 
 PAPER_UNITS = {"건", "개", "편", "본", ""}
@@ -45,10 +45,17 @@ _BEFORE_RE = re.compile(_PAPER_NOUN + r"\s*$")
 _SUBJ_RE = re.compile(_PAPER_NOUN + r"(?:은|는|이|가|도)\s+(?:\S+\s+){0,2}$")
 #: anaphora: "이중 112개가", "그중 31건이"
 _ANAPHOR_RE = re.compile(r"(?:이\s?중|그\s?중|이 가운데|그 가운데|이 중에서)\s*$")
+_ANAPHOR_ANY_RE = re.compile(r"이\s?중|그\s?중|이 가운데|그 가운데")
+_ANAPHOR_START_RE = re.compile(r"(?:이\s?중|그\s?중|이 가운데|그 가운데|이 중에서)\s")
 _VERB_RE = re.compile(r"발표|채택|등재|게재|선정|통과|승인|수록|실리|실렸|냈|내놓|달하|달한|달해|이른|이르|기록|거뒀|accepted")
 _CITATION_RE = re.compile(r"인용|횟수|조회|다운로드")
 #: "…된 것은 네이버가 처음이다" restates a count, it doesn't report one
 _RESTATE_RE = re.compile(r"것은\s")
+#: submissions are papers but not accepted ones: "논문 30건을 제출해", "6000편이 넘는 논문이 제출됐다"
+_SUBMIT_RE = re.compile(r"제출|투고|접수|응모")
+_COPULA_RE = re.compile(r"^\s*(?:이다|였다|이었다|에 달한다|에 달했다|에 이른다|다\.)")
+#: "네이버와 함께 쓴 논문": 네이버 is a partner, not the owner
+_PARTNER_RE = re.compile(r"\s?(?:와|과)\s?(?:함께|공동|같이|협력)")
 _PUBLICATION_CONTEXT_RE = re.compile(r"학회|학술지|저널|논문|컨퍼런스|콘퍼런스|워크숍|워크샵")
 
 
@@ -66,68 +73,109 @@ class PaperCountMention:
     evidence: str
 
 
-def _is_paper_count(text: str, sent: tuple[int, int], clause: tuple[int, int], c: Mention,
-                    prev_paper: bool) -> bool:
-    count = c.payload
-    if count.unit not in PAPER_UNITS and count.qualifier != "vague":
-        return False
-    s, _ = sent
-    before = text[max(s, c.start - 20):c.start]
+def _is_tied(text: str, sent: tuple[int, int], clause: tuple[int, int], c: Mention, antecedent: bool) -> bool:
+    """True when the sentence ties count ``c`` to papers (see module docstring)."""
+    before = text[max(sent[0], c.start - 20):c.start]
     after = text[c.end:clause[1]]
-    if _CITATION_RE.search(before[-8:]):
-        return False
-    tied = (
+    return bool(
         _AFTER_RE.match(after)
         or _BEFORE_RE.search(before)
         or _SUBJ_RE.search(text[clause[0]:c.start])
-        or (prev_paper and _ANAPHOR_RE.search(before))
+        or (antecedent and _ANAPHOR_RE.search(before))
     )
-    if not tied:
-        return False
-    if _RESTATE_RE.search(text[c.end:clause[1]]):
-        return False
-    if "연구" in after[:12] and "논문" not in after[:12] and not _PUBLICATION_CONTEXT_RE.search(text[sent[0]:sent[1]].replace(after[:12], "")):
-        return False  # "45건의 연구 성과" counts only in a publication context
-    return bool(_VERB_RE.search(text[c.end:clause[1]]) or _VERB_RE.search(text[c.start:sent[1]]))
 
 
-def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, carry: Optional[Mention]) -> Optional[Mention]:
+def _classify(text: str, sent: tuple[int, int], clause: tuple[int, int], c: Mention, antecedent: bool,
+              tied_next: bool) -> Optional[str]:
+    """``"paper"``, ``"submitted"`` (papers, but submissions: an antecedent for 이중,
+    not a record) or None."""
+    count = c.payload
+    if count.unit not in PAPER_UNITS and count.qualifier != "vague":
+        return None
+    before = text[max(sent[0], c.start - 20):c.start]
+    after = text[c.end:clause[1]]
+    if _CITATION_RE.search(before[-8:]):
+        return None
+    if not (_is_tied(text, sent, clause, c, antecedent) or tied_next):
+        return None
+    if _RESTATE_RE.search(after):
+        return None
+    if "연구" in after[:12] and "논문" not in after[:12] and not _PUBLICATION_CONTEXT_RE.search(
+            text[sent[0]:sent[1]].replace(after[:12], "")):
+        return None  # "45건의 연구 성과" counts only in a publication context
+    if _SUBMIT_RE.search(after[:40]):
+        return "submitted"
+    if _VERB_RE.search(after) or _VERB_RE.search(text[c.start:sent[1]]):
+        return "paper"
+    # copula: "ICLR 2024 채택 논문은 모두 12편이다"
+    if _COPULA_RE.match(after) and _VERB_RE.search(text[clause[0]:c.start]):
+        return "paper"
+    return None
+
+
+def _coordinated_with_next(text: str, c: Mention, nxt: Optional[Mention]) -> bool:
+    """"ICCV 2023에 4편, CVPR 2023에 3편의 논문": 4편 shares the tie of 3편."""
+    if nxt is None or nxt.payload.unit != c.payload.unit:
+        return False
+    gap = text[c.end:nxt.start]
+    return len(gap) <= 30 and bool(re.match(r"^\s*(?:,|와|과|및|씩,)", gap))
+
+
+def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
+                carry: Optional[Mention]) -> Optional[Mention]:
+    """The organization a count belongs to (see module docstring)."""
     text = adoc.text
     s, e = sent
-    # "카카오브레인 논문 1건" / "카카오브레인의 논문 2편"
     orgs = [m for m in adoc.mentions if m.label == "ORG" and s <= m.start and m.end <= e]
+    # "카카오브레인 논문 1건", "카카오브레인의 논문 2편"
     for m in orgs:
-        if m.end <= c.start and re.fullmatch(r"(?:의)?\s*" + _PAPER_NOUN + r"\s*", text[m.end:c.start]):
+        if m.end <= c.start and re.fullmatch(r"(?:의)?\s*" + _PAPER_NOUN + r"(?:은|는|이|가)?\s*", text[m.end:c.start]):
             return m
-    before = [m for m in orgs if m.end <= c.start and not is_included_part(text, m, c.start)]
+    before = [m for m in orgs if lo <= m.start and m.end <= c.start and not is_included_part(text, m, c.start)]
     for i in range(len(before) - 1, -1, -1):
         if has_subject_particle(text, before[i], SUBJECT_PARTICLES):
             return before[chain_head(text, before, i)]
-    after = [m for m in orgs if m.start >= c.end and has_subject_particle(text, m, ("이", "가", "은", "는"))]
     clause = clause_of(adoc, sent, c.start)
-    after = [m for m in after if m.end <= clause[1]]
+    after = [m for m in orgs if c.end <= m.start and m.end <= clause[1]
+             and has_subject_particle(text, m, ("이", "가", "은", "는"))]
     if after:
         return after[0]
-    if before:
-        return before[chain_head(text, before, len(before) - 1)]
+    # partners ("네이버와 함께 쓴 논문") are not owners
+    owners = [m for m in before if not _PARTNER_RE.match(text, m.end)]
+    if owners:
+        return owners[chain_head(text, owners, len(owners) - 1)]
     return topic_org(adoc, s) or carry or main_org(adoc)
 
 
-def _venues_for(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, prev_end: int) -> tuple[Mention, ...]:
-    text = adoc.text
-    clause = clause_of(adoc, sent, c.start)
-    lo = max(prev_end, clause[0])
-    venues = [m for m in adoc.mentions if m.label == "VENUE" and lo <= m.start and m.end <= c.start]
-    if not venues:
-        venues = [m for m in adoc.mentions if m.label == "VENUE" and c.end <= m.start and m.end <= clause[1]]
-
+def _venues_between(adoc: ArticleDoc, lo: int, hi: int) -> tuple[Mention, ...]:
     seen, out = set(), []
-    for v in venues:
-        key = v.canonical or v.text
-        if key not in seen:
-            seen.add(key)
-            out.append(v)
+    for v in adoc.mentions:
+        if v.label == "VENUE" and lo <= v.start and v.end <= hi:
+            key = v.canonical or v.text
+            if key not in seen:
+                seen.add(key)
+                out.append(v)
     return tuple(out)
+
+
+def _venues_for(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, prev_end: int) -> tuple[Mention, ...]:
+    clause = clause_of(adoc, sent, c.start)
+    return (_venues_between(adoc, max(prev_end, clause[0]), c.start)
+            or _venues_between(adoc, c.end, clause[1]))
+
+
+def _each_groups(adoc: ArticleDoc, sent: tuple[int, int], cs: list[Mention]) -> dict[int, Mention]:
+    """"A와 B는 … 각각 7편, 3편": the i-th count belongs to the i-th organization."""
+    return distribute_each(adoc, sent, cs)
+
+
+@dataclass
+class _Antecedent:
+    """The last count that papers were counted by (a record or submissions), for 이중/그중."""
+
+    org: Optional[Mention]
+    venues: tuple[Mention, ...]
+    year: Optional[int]
 
 
 def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
@@ -141,26 +189,60 @@ def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
     pub_year = adoc.published_at.year if adoc.published_at else None
     out: list[PaperCountMention] = []
     carry: Optional[Mention] = None
+    antecedent: Optional[_Antecedent] = None
     counts = [m for m in adoc.mentions if m.label == "COUNT" and m.payload is not None]
     seen: set[tuple] = set()
     for si, sent in enumerate(adoc.sentences):
+        in_sent = [m for m in counts if sent[0] <= m.start < sent[1]]
+        if not in_sent:
+            continue
+        each = _each_groups(adoc, sent, in_sent)
         prev_end = sent[0]
-        prev_paper = False
-        for c in (m for m in counts if sent[0] <= m.start < sent[1]):
+        first_venues: tuple[Mention, ...] = ()
+        coordinated: set[int] = set()  # counts tied to papers through the count after them
+        tied_next = False
+        for i in range(len(in_sent) - 1, -1, -1):  # coordination ties flow right to left
+            c = in_sent[i]
+            nxt = in_sent[i + 1] if i + 1 < len(in_sent) else None
+            if tied_next and _coordinated_with_next(text, c, nxt):
+                coordinated.add(c.start)
+            tied_next = c.start in coordinated or _is_tied(text, sent, clause_of(adoc, sent, c.start), c, True)
+        for c in in_sent:
             clause = clause_of(adoc, sent, c.start)
-            if not _is_paper_count(text, sent, clause, c, prev_paper):
+            kind = _classify(text, sent, clause, c, antecedent is not None, c.start in coordinated)
+            if kind is None:
                 continue
-            org = _choose_org(adoc, sent, c, carry)
-            if prev_paper and _ANAPHOR_RE.search(text[max(sent[0], c.start - 8):c.start]) and out:
-                org = out[-1].org
+            before = text[max(sent[0], c.start - 8):c.start]
+            anaphoric = antecedent is not None and bool(
+                _ANAPHOR_RE.search(before) or (_ANAPHOR_START_RE.match(text, sent[0]) and c.start - sent[0] < 40))
             venues = _venues_for(adoc, sent, c, prev_end)
+            if c.start in each:
+                org = each[c.start]
+            elif anaphoric:
+                # "이중 삼성전자 논문은 7건": an org named after the anaphor owns the subset
+                ana = [a.end() for a in _ANAPHOR_ANY_RE.finditer(text, sent[0], c.start)]
+                lo = ana[-1] if ana else c.start
+                explicit = [m for m in adoc.mentions if m.label == "ORG" and lo <= m.start and m.end <= c.start]
+                org = explicit[-1] if explicit else antecedent.org
+            else:
+                org = _choose_org(adoc, sent, c, sent[0], carry)
+            if not venues and anaphoric:
+                venues = antecedent.venues
+            if not venues and first_venues:
+                venues = first_venues  # "EMNLP 2023에서 A는 6편이, B는 4편이": the shared venue
             years = {v.year for v in venues}
-            year = years.pop() if len(years) == 1 and None not in years else relative_year(
-                text, clause[0], clause[1], pub_year)
+            year = years.pop() if len(years) == 1 and None not in years else (
+                relative_year(text, clause[0], clause[1], pub_year)
+                or relative_year(text, sent[0], c.start, pub_year)
+                or (antecedent.year if anaphoric else None))
+            if not first_venues and venues and venues[0].end <= c.start:
+                first_venues = venues
+            antecedent = _Antecedent(org, venues, year)
+            if kind == "submitted":
+                continue
             count = c.payload
             value = count.value if count.qualifier not in ("vague", "range") else None
             prev_end = c.end
-            prev_paper = True
             # a fact repeated (sub-headline, then body) is one record
             key = (org.canonical or org.text if org else None, value, tuple(v.canonical for v in venues), c.text)
             if key in seen:
