@@ -37,6 +37,25 @@ class Errors(metaclass=ErrorsWithCodes):
             "Extract it and pass it as its own input.")
     E019 = "Input {source} exceeds the size cap ({size} > {cap} bytes); raise max_file_bytes to read it."
     E020 = "Archive member {member} of {source} is a {kind}, not a regular file; it was not read."
+    E021 = ("The Hugging Face NER backend needs the optional packages torch and transformers ({detail}). "
+            "Install them with `pip install 'kornews[transformers]'` (torch==2.13.0 takes the CPU wheel).")
+    E022 = ("Hugging Face checkpoint {path} is missing or unreadable ({detail}). Expected a local directory "
+            "with config.json, the weights (model.safetensors or pytorch_model.bin) and tokenizer files, "
+            "as written by `save_pretrained` or `kornews train --backend transformers`.")
+    E023 = ("{path} is not a token-classification checkpoint ({detail}). `--ner hf:PATH` needs a "
+            "*ForTokenClassification model, e.g. a KLUE-NER fine-tune.")
+    E024 = ("{path} has no fast (Rust) tokenizer ({detail}); exact character offsets need one. Save the "
+            "tokenizer with `AutoTokenizer.from_pretrained(..., use_fast=True).save_pretrained(PATH)` "
+            "so that tokenizer.json is written.")
+    E025 = ("None of the labels of checkpoint {path} ({labels}) maps to a kornews label. Known tags: {known}, "
+            "with or without a B-/I-/E-/S-/L-/U- prefix. Set config.id2label to such tags.")
+    E031 = "Cannot fetch {url}: {detail}. This looks temporary (network, timeout or server error) and is worth retrying."
+    E032 = "Not fetched: robots.txt of {host} disallows {url} for user agent {agent}."
+    E033 = "Cannot fetch {url}: the server answered HTTP {status}; retrying will not help."
+    E034 = "The local Prefect server at {url} did not become healthy within {timeout} s ({detail})."
+    E035 = "Cannot parse the feed {url}: {detail}. Expected RSS 2.0 or Atom XML."
+    E036 = "Invalid state file {path}: {detail}. Delete it to start afresh (articles already written stay deduplicated by article_id)."
+    E040 = "Invalid target_rows {value} for compaction: expected a positive number of rows per file."
 
 
 class KornewsError(Exception):
@@ -65,3 +84,19 @@ class BackendError(KornewsError, RuntimeError):
 
 class LockError(KornewsError):
     """The output directory is locked by another run."""
+
+
+class FetchError(IngestError):
+    """A feed or page could not be fetched for a reason that may pass (network, timeout, 5xx, 429)."""
+
+
+class FetchRefused(IngestError):
+    """A feed or page will not be fetched: robots.txt disallows it, or the server answered 4xx."""
+
+
+class FeedParseError(IngestError):
+    """A feed is not RSS 2.0 or Atom XML that can be read."""
+
+
+class StateError(KornewsError):
+    """An ingest state file under ``OUT/_state`` is unreadable."""

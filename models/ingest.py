@@ -565,7 +565,7 @@ def _trafilatura():
     return trafilatura
 
 
-def _read_html(data: bytes, source: str) -> Union[RawArticle, QuarantineRecord]:
+def read_html(data: bytes, source: str) -> Union[RawArticle, QuarantineRecord]:
     html, encoding = decode_bytes(data, source)
     meta = read_html_meta(html)
     try:
@@ -769,7 +769,7 @@ def _iter_unit(data: bytes, source: str, fmt: str, config: IngestConfig,
         if fmt == "txt":
             yield _read_txt(data, source)
         elif fmt == "html":
-            yield _read_html(data, source)
+            yield read_html(data, source)
         elif fmt == "json":
             yield from _iter_json(data, source, config)
         elif fmt == "jsonl":

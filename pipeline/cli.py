@@ -162,6 +162,12 @@ def eval_(gold_path, pred_dir, as_json, details):
         click.echo(format_report(report, details=details))
 
 
+# Commands in their own modules; imported last because they use helpers defined above.
+from pipeline.serve import serve  # noqa: E402
+
+cli.add_command(serve)
+
+
 def main() -> None:
     cli()
 

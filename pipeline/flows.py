@@ -6,7 +6,6 @@ body and feeds fixed-size batches to the ``analyse_articles`` and
 whole run, ends with a summary (terminal table + Prefect table artifact) and
 returns it.
 """
-from __future__ import annotations
 
 import time
 import uuid
