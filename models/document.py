@@ -84,6 +84,32 @@ def gazetteer_mentions(text: str, gaz: Gazetteer, boundaries: set[int] | None = 
     return out
 
 
+#: a fund or investment arm named after its parent: "소프트뱅크 비전펀드2", "삼성 벤처스"
+_ORG_EXTENSION_RE = re.compile(
+    r"\s?([가-힣A-Za-z]{0,10}(?:펀드|파트너스|벤처스|캐피탈|캐피털|인베스트먼트|자산운용|투자조합)\s?\d{0,2})"
+    r"(?=[은는이가을를의와과에로도]|[^가-힣A-Za-z0-9])")
+
+
+def extended_org_mentions(text: str, gaz: Sequence[Mention]) -> list[Mention]:
+    """ORG mentions for the funds and arms of known organizations.
+
+    "소프트뱅크 비전펀드2로부터" gives "소프트뱅크 비전펀드2" (parent SoftBank): the
+    fund, not its parent, is the party named. Longer spans win in resolution.
+    """
+    out = []
+    for m in gaz:
+        if m.label != "ORG":
+            continue
+        ext = _ORG_EXTENSION_RE.match(text, m.end)
+        if ext and ext.group(1).strip():
+            end = ext.end(1)
+            while end > m.end and text[end - 1].isspace():
+                end -= 1
+            out.append(Mention(m.start, end, text[m.start:end], "ORG", "gazetteer", canonical=None, kind="company",
+                               parent=m.canonical))
+    return out
+
+
 def rule_mentions(text: str) -> list[Mention]:
     """MONEY (with ``norm``) and COUNT mentions found by the rule extractors."""
     out = [Mention(m.start, m.end, m.text, "MONEY", "rule", norm=m.norm(), payload=m) for m in find_money(text)]
@@ -145,16 +171,28 @@ _YEAR_BEFORE_RE = re.compile(
     r"((?:19|20)\d{2})년\s?(?:[가-힣]{1,6}\s){0,2}(?:국제\s?)?(?:콘퍼런스|컨퍼런스|학회|학술대회|학술지|저널)?\s?['‘\"“]?$")
 
 
-def _year_before(text: str, m: Mention) -> Mention:
-    """"2019년 기술 콘퍼런스 '데뷰'" → DEVIEW with year 2019 (not an edition form)."""
+#: "뉴립스(NeurIPS) 2023", "'데뷰(DEVIEW) 2023'": an edition after a glossed name
+_YEAR_AFTER_RE = re.compile(r"(?:\s?\([^()]{1,30}\))?\)?\s?['’]?((?:19|20)\d{2})(?![\d년])")
+
+
+def _venue_year(text: str, m: Mention) -> Mention:
+    """Editions the gazetteer's "VENUE YYYY" form misses.
+
+    "뉴립스(NeurIPS) 2023" is an edition (propagated to bare mentions);
+    "2019년 기술 콘퍼런스 '데뷰'" names a year but not an edition.
+    """
     if m.label != "VENUE" or m.year is not None:
         return m
-    hit = _YEAR_BEFORE_RE.search(text[max(0, m.start - 24):m.start])
-    if not hit:
-        return m
-    y = int(hit.group(1))
+    after = _YEAR_AFTER_RE.match(text, m.end)
+    if after:
+        y, edition = int(after.group(1)), True
+    else:
+        before = _YEAR_BEFORE_RE.search(text[max(0, m.start - 24):m.start])
+        if not before:
+            return m
+        y, edition = int(before.group(1)), False
     return Mention(m.start, m.end, m.text, m.label, m.source, m.canonical, m.kind, m.parent, y, {"year": y},
-                   m.payload, False)
+                   m.payload, edition)
 
 
 def _propagate_editions(mentions: list[Mention]) -> list[Mention]:
@@ -212,7 +250,9 @@ class CandidateFinder:
                                      kind=entry.kind if canonical else None, parent=entry.parent if canonical else None))
         if self.gaz is not None:
             bounds = {t.idx for t in doc} | {t.idx + len(t) for t in doc}
-            cands.extend(gazetteer_mentions(text, self.gaz, bounds))
+            gaz = gazetteer_mentions(text, self.gaz, bounds)
+            cands.extend(gaz)
+            cands.extend(extended_org_mentions(text, gaz))
         if self.use_rules:
             cands.extend(rule_mentions(text))
             for s, e in self._apposition_orgs(doc):
@@ -221,7 +261,7 @@ class CandidateFinder:
                 cands.append(Mention(s, e, text[s:e], "ORG", "rule", canonical=canonical))
             for v in self._venue_patterns(text):
                 entry = self.gaz.lookup(v.text) if self.gaz is not None else None
-                canonical = entry.canonical if entry is not None and entry.label == "VENUE" else v.text
+                canonical = entry.canonical if entry is not None and entry.label == "VENUE" else v.name
                 cands.append(Mention(v.start, v.end, v.text, "VENUE", "rule", canonical=canonical,
                                      kind=entry.kind if entry is not None else None, year=v.year,
                                      norm={"year": v.year} if v.year else None, edition=v.year is not None))
@@ -235,7 +275,7 @@ class CandidateFinder:
 def resolve_component(doc: Doc) -> Doc:
     """Resolve candidates into ``doc._.mentions`` and ``doc.ents``."""
     cands, blockers = doc._.candidates or ([], [])
-    mentions = resolve([_year_before(doc.text, m) for m in cands], blockers)
+    mentions = resolve([_venue_year(doc.text, m) for m in cands], blockers)
     doc._.mentions = mentions
     spans = []
     last_end = -1

@@ -145,6 +145,27 @@ def topic_org(adoc: ArticleDoc, before: int, max_sents: int = 8) -> Optional[Men
     return None
 
 
+_GROUP_TOPIC_RE = re.compile(r"(?:이|그|같은|해당|동)?\s?(연구실|연구팀|연구진|연구소|연구원|센터|랩)(?:은|는|이|가|도)\s")
+
+
+def group_topic_org(adoc: ArticleDoc, sent: tuple[int, int], before: int) -> Optional[Mention]:
+    """The organization a bare group-noun topic stands for.
+
+    "서울대 … 연구실이 … 발표했다. … 연구실은 ICTC에서도 3편을 발표할 예정이다":
+    the second 연구실 is the 서울대 one, the last ORG that the same noun followed.
+    """
+    text = adoc.text
+    m = _GROUP_TOPIC_RE.search(text, sent[0], before)
+    if not m:
+        return None
+    noun = m.group(1)
+    for o in reversed([o for o in adoc.mentions if o.label == "ORG" and o.end <= sent[0]]):
+        own_sent_end = adoc.sentences[adoc.sent_idx(o.start)][1]
+        if noun in text[o.end:min(o.end + 30, own_sent_end)]:
+            return o
+    return None
+
+
 def main_org(adoc: ArticleDoc) -> Optional[Mention]:
     """The article's most frequent organization (first mention of it)."""
     counts: dict[str, int] = {}

@@ -34,7 +34,9 @@ _PERIOD_RE = re.compile(r"(?:향후|앞으로|오는|지난)?\s?\d+\s?(?:년|개
 _RECIPIENT_PARTICLES = ("에", "에게", "와", "과", "와의", "과의", "에도", "에만", "에게도")
 _FROM_RE = re.compile(r"(?:\s?등)?(?:으로부터|로부터|에게서)")
 #: the subject receives the money: 유치, 투자를 받았다
-_RAISING_RE = re.compile(r"유치|받았|받는|받아|받을|받기로|받은")
+_RAISING_RE = re.compile(r"유치|받았|받는|받아|받을|받기|받은|받으|받고|받게")
+#: the lead of a round the subject raised: "KT가 주도한 시리즈B 투자 라운드에서"
+_LEAD_RE = re.compile(r"(?:이|가)\s?(?:주도|리드|이끈|이끄는)")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention, raising: bool
         for i, o in enumerate(orgs):
             if _FROM_RE.match(text, o.end):
                 return orgs[chain_head(text, orgs, i)]
+        for o in orgs:
+            if _LEAD_RE.match(text, o.end):
+                return o
         return None
     subj = [o for o in orgs if has_subject_particle(text, o) and not is_included_part(text, o, e)]
     # the topic (은/는) is the main clause's subject; a 가-subject may sit in a relative
@@ -122,4 +127,22 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
             m.start, m.end, m, investor, _recipient(adoc, clause, investor, m),
             pm.group().strip() if pm else None, si, text[sent[0]:sent[1]][:300],
         ))
-    return out
+    return _dedupe(out)
+
+
+def _dedupe(found: list[InvestmentMention]) -> list[InvestmentMention]:
+    """One record per investor and amount: a sub-headline ("100억엔 투자") and the body
+    ("100억엔(약 930억원)을 투자") state one fact; the fuller statement (with a KRW
+    conversion and a period) is kept, at its own position."""
+    best: dict[tuple, InvestmentMention] = {}
+    for inv in found:
+        money = inv.money.payload
+        who = inv.investor.canonical or inv.investor.text if inv.investor else None
+        key = (who, money.currency, money.amount, money.low, money.high)
+        old = best.get(key)
+        score = (money.krw_low is not None, inv.period is not None, inv.recipient is not None)
+        if old is None or score > (old.money.payload.krw_low is not None, old.period is not None,
+                                   old.recipient is not None):
+            best[key] = inv
+    keep = {id(v) for v in best.values()}
+    return [inv for inv in found if id(inv) in keep]

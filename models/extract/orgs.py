@@ -48,7 +48,11 @@ def apposition_orgs(doc) -> list[tuple[int, int]]:
     out = []
     toks = list(doc)
     for i, t in enumerate(toks[:-2]):
-        if t.text not in APPOSITION_TRIGGERS or not t.whitespace_:
+        if t.text not in APPOSITION_TRIGGERS:
+            continue
+        if not t.whitespace_ and toks[i + 1].text == "인" and toks[i + 1].whitespace_:
+            i += 1  # "투자사인 스마일게이트인베스트먼트로부터"
+        elif not t.whitespace_:
             continue
         j = i + 1
         if not toks[j].tag_.startswith(("NNP", "SL")):

@@ -29,6 +29,10 @@ _CONF_RE = re.compile(
     r"[" + _Q_OPEN + r"]?(" + _NAME + r")" + _YEAR + r"[" + _Q_CLOSE + r"]?\s?(?:국제\s?)?(?:학술대회|학회|컨퍼런스|콘퍼런스)(?:에서|에|에도|에서도)"
 )
 _HOSTED_RE = re.compile(r"[" + _Q_CLOSE + r"]?\s?(?:에서|이|가)\s?(?:개최|주최|주관)한\s?[가-힣A-Za-z]*\s?(?:경연|대회|챌린지|컴페티션|경진대회)")
+#: a Korean venue name glossed with its acronym: 한국컴퓨터종합학술대회(KCC 2023)
+_GLOSS_RE = re.compile(
+    r"[가-힣A-Za-z]{2,}(?:학술대회|학회|컨퍼런스|콘퍼런스|심포지엄|학술지)\s?\(([A-Z][A-Za-z0-9&\-]{1,15})" + _YEAR + r"\)"
+)
 _STOP = {"AI", "IT", "ICT", "SW", "R&D", "CEO", "CTO", "MOU", "The", "IEEE", "ACM"}
 
 
@@ -38,6 +42,8 @@ class VenueMatch:
     end: int
     text: str
     year: Optional[int]
+    #: the venue's name without the edition year
+    name: str = ""
 
 
 def find_venue_patterns(text: str) -> list[VenueMatch]:
@@ -49,7 +55,7 @@ def find_venue_patterns(text: str) -> list[VenueMatch]:
     [('NAACL 2024', 2024)]
     """
     out: list[VenueMatch] = []
-    for rx in (_JOURNAL_RE, _CONF_RE):
+    for rx in (_GLOSS_RE, _JOURNAL_RE, _CONF_RE):
         for m in rx.finditer(text):
             name = m.group(1).strip()
             if name in _STOP or len(name) < 2:
@@ -61,7 +67,7 @@ def find_venue_patterns(text: str) -> list[VenueMatch]:
                 continue  # the tail of a longer title ("Past, Present, and Future' 워크샵")
             if end < len(text) and text[end] in _Q_CLOSE and (start == 0 or text[start - 1] not in _Q_OPEN):
                 continue  # closes a quote it did not open: part of a quoted title
-            out.append(VenueMatch(start, end, text[start:end], int(m.group(2)) if m.group(2) else None))
+            out.append(VenueMatch(start, end, text[start:end], int(m.group(2)) if m.group(2) else None, name))
     return sorted(out, key=lambda v: v.start)
 
 
