@@ -142,7 +142,8 @@ def blocker_spans(text: str, not_orgs: dict[str, str]) -> list[tuple[int, int]]:
 def resolve(candidates: Sequence[Mention], blockers: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """Choose one non-overlapping set of mentions.
 
-    Higher source priority first (gazetteer > rule > model), then longer spans.
+    Higher source priority first (gazetteer and rule MONEY > other rules > model),
+    then longer spans.
     A model ORG that overlaps a known product/model name (하이퍼클로바, KoGPT) is
     dropped.
     """
@@ -155,8 +156,13 @@ def resolve(candidates: Sequence[Mention], blockers: Sequence[tuple[int, int]] =
             return any(s < m.end and m.start < e for s, e in blockers)
         return any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in blockers)
 
+    def priority(m: Mention) -> int:
+        # a money expression is as certain as a known name, and longer: the 한화 in
+        # "10억 유로(한화 약 1조4000억원)" is not the company
+        return _PRIORITY["gazetteer"] if m.label == "MONEY" and m.source == "rule" else _PRIORITY.get(m.source, 0)
+
     ranked = sorted((m for m in candidates if not blocked(m)),
-                    key=lambda m: (-_PRIORITY.get(m.source, 0), -(m.end - m.start), m.start))
+                    key=lambda m: (-priority(m), -(m.end - m.start), m.start))
     taken: list[Mention] = []
     occupied: list[tuple[int, int]] = []
     for m in ranked:

@@ -348,6 +348,11 @@ def _apply_conversion(text: str, d: _Draft) -> None:
         return
     d.end = m.end()
     d.krw_low, d.krw_high = _krw_range(k)
+    # the foreign amount's own bound holds for its conversion: 최대 650억 달러(약 90조원)
+    if d.qualifier == "at_most":
+        d.krw_low, d.krw_high = None, d.krw_high if d.krw_high is not None else d.krw_low
+    elif d.qualifier == "at_least":
+        d.krw_low, d.krw_high = d.krw_low if d.krw_low is not None else d.krw_high, None
     d.krw_text = inner[k.start:k.end]
     if k.qualifier == "approx" and d.qualifier == "exact":
         d.qualifier = "approx"
