@@ -271,7 +271,8 @@ class CandidateFinder:
                 cands.append(Mention(v.start, v.end, v.text, "VENUE", "rule", canonical=canonical,
                                      kind=entry.kind if entry is not None else None, year=v.year,
                                      norm={"year": v.year} if v.year else None, edition=v.year is not None))
-        cands = [m for m in cands if (m.label != "ORG" or self._plausible_org(m))
+        venue_names = frozenset(n for m in cands if m.label == "VENUE" for n in (m.text, m.canonical) if n)
+        cands = [m for m in cands if (m.label != "ORG" or self._plausible_org(m, doc, venue_names))
                  and (m.label != "VENUE" or not self._is_hosting(text, m.end))]
         doc._.candidates = (cands, blocker_spans(text, self.not_orgs))
         return doc

@@ -7,8 +7,12 @@ blocked before resolution), at least two characters, not just digits.
 """
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
+from typing import Optional
 
+from .. import corpora_dir
 from ..document import ArticleDoc, Mention
 
 #: Generic nouns the statistical model sometimes tags as ORG.
@@ -20,13 +24,55 @@ _GENERIC = {
 _JUNK_RE = re.compile(r"^[\d\W_]+$")
 
 
-def is_plausible_org(m: Mention) -> bool:
-    """False for generic nouns and junk the model may tag as ORG."""
+_EVENT_RE = re.compile(r"(?:학술대회|학회|컨퍼런스|콘퍼런스|포럼|대회|박람회|전시회|워크숍|워크샵|세미나|엑스포|서밋)$")
+_LATIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9&.\-]*$")
+#: tags of tokens that can make a name: proper nouns, foreign words, Chinese characters
+_PROPER_TAGS = ("NNP", "SL", "SH")
+
+
+@functools.lru_cache(maxsize=2)
+def load_locations(path: Optional[Path] = None) -> frozenset:
+    """Place names from ``corpora/patterns/locations.txt`` (one a line, ``#`` comments)."""
+    path = path or corpora_dir() / "patterns" / "locations.txt"
+    names = set()
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.add(line)
+    return frozenset(names)
+
+
+def is_plausible_org(m: Mention, doc=None, venues: frozenset = frozenset()) -> bool:
+    """False for what a statistical model tags as ORG but is not a name of an organization.
+
+    Gazetteer names are always kept. A model or rule ORG is dropped when it is a
+    generic noun (정부, 업계), junk, a place (미국, "미국 올랜도": locations.txt),
+    an event (…학술대회, …포럼), a venue named in the same article (KCC), made of
+    common nouns only (워크샵, 슈퍼컴퓨팅: no NNP/SL/SH token), an all-lowercase
+    Latin word (multimodal), or an unknown all-caps Latin word of up to five letters
+    (NLU, COO, LLM: known acronyms such as KAIST come from the gazetteer).
+
+    Args:
+        m: the candidate mention.
+        doc: the spaCy ``Doc`` it was found in (for morpheme tags); None skips the tag test.
+        venues: names of the venues mentioned in the same article.
+    """
     t = m.text.strip()
     if m.source == "gazetteer":
         return True
     if len(t) < 2 or t in _GENERIC or _JUNK_RE.match(t):
         return False
+    places = load_locations()
+    if t in places or t.split(" ", 1)[0] in places and " " in t:
+        return False
+    if _EVENT_RE.search(t) or t in venues:
+        return False
+    if _LATIN_RE.match(t) and (t.islower() or (t.isupper() and len(t) <= 5)):
+        return False
+    if doc is not None and m.source == "model":
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and not any(tok.tag_.split("+")[0] in _PROPER_TAGS for tok in span):
+            return False
     return True
 
 
