@@ -128,7 +128,9 @@ def _blocker_regex(keys: frozenset) -> re.Pattern | None:
     if not keys:
         return None
     alts = sorted(keys, key=len, reverse=True)
-    return re.compile("|".join(r"\s?".join(re.escape(ch) for ch in k) for k in alts), re.IGNORECASE)
+    body = "|".join(r"\s?".join(re.escape(ch) for ch in k) for k in alts)
+    # whole words only: AI in 퓨리오사AI or IT in MIT is not the term
+    return re.compile(r"(?<![0-9A-Za-z가-힣])(?:" + body + r")(?![0-9A-Za-z])", re.IGNORECASE)
 
 
 def blocker_spans(text: str, not_orgs: dict[str, str]) -> list[tuple[int, int]]:
@@ -148,12 +150,12 @@ def resolve(candidates: Sequence[Mention], blockers: Sequence[tuple[int, int]] =
     dropped.
     """
     def blocked(m: Mention) -> bool:
-        # a model ORG touching a product name is dropped; a known name is dropped only
-        # when it is part of a longer product name (클로바 in "클로바 케어콜")
+        # a model ORG inside a product or term name is dropped; a known name only when it
+        # is part of a longer product name (클로바 in "클로바 케어콜")
         if m.label != "ORG":
             return False
-        if m.source == "model":
-            return any(s < m.end and m.start < e for s, e in blockers)
+        if m.source != "gazetteer":
+            return any(s <= m.start and m.end <= e for s, e in blockers)
         return any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in blockers)
 
     def priority(m: Mention) -> int:
@@ -272,7 +274,7 @@ class CandidateFinder:
                                      kind=entry.kind if entry is not None else None, year=v.year,
                                      norm={"year": v.year} if v.year else None, edition=v.year is not None))
         venue_names = frozenset(n for m in cands if m.label == "VENUE" for n in (m.text, m.canonical) if n)
-        cands = [m for m in cands if (m.label != "ORG" or self._plausible_org(m, doc, venue_names))
+        cands = [m for m in cands if (m.label != "ORG" or self._plausible_org(m, venue_names))
                  and (m.label != "VENUE" or not self._is_hosting(text, m.end))]
         doc._.candidates = (cands, blocker_spans(text, self.not_orgs))
         return doc

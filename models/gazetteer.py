@@ -71,7 +71,7 @@ KINDS = ("conference", "journal", "company", "university", "lab", "agency")
 #: Kinds labelled ``VENUE``; all other kinds are ``ORG``.
 VENUE_KINDS = frozenset({"conference", "journal"})
 #: Allowed labels in ``not_orgs.jsonl``.
-NOT_ORG_LABELS = ("PRODUCT", "MODEL", "BENCHMARK", "DATASET", "EVENT")
+NOT_ORG_LABELS = ("PRODUCT", "MODEL", "BENCHMARK", "DATASET", "EVENT", "TERM")
 
 GAZETTEER_EXPECTED = (
     '{"id": str, "canonical": str, "kind": one of ' + "|".join(KINDS) + ', "aliases_ko": [str], '

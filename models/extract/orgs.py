@@ -19,15 +19,13 @@ from ..document import ArticleDoc, Mention
 _GENERIC = {
     "정부", "업계", "학계", "연구진", "연구팀", "회사", "기업", "대학", "당국", "국내", "해외", "글로벌",
     "관계사", "계열사", "자회사", "본사", "양측", "양사", "협회", "학회", "센터", "연구소", "AI", "IT",
-    "팀", "측", "사", "그룹", "위원회", "국회", "법원", "검찰", "경찰",
+    "팀", "측", "사", "그룹", "위원회",
 }
 _JUNK_RE = re.compile(r"^[\d\W_]+$")
 
 
 _EVENT_RE = re.compile(r"(?:학술대회|학회|컨퍼런스|콘퍼런스|포럼|대회|박람회|전시회|워크숍|워크샵|세미나|엑스포|서밋)$")
 _LATIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9&.\-]*$")
-#: tags of tokens that can make a name: proper nouns, foreign words, Chinese characters
-_PROPER_TAGS = ("NNP", "SL", "SH")
 
 
 @functools.lru_cache(maxsize=2)
@@ -42,19 +40,18 @@ def load_locations(path: Optional[Path] = None) -> frozenset:
     return frozenset(names)
 
 
-def is_plausible_org(m: Mention, doc=None, venues: frozenset = frozenset()) -> bool:
-    """False for what a statistical model tags as ORG but is not a name of an organization.
+def is_plausible_org(m: Mention, venues: frozenset = frozenset()) -> bool:
+    """False for what a statistical model tags as ORG but is not an organization's name.
 
     Gazetteer names are always kept. A model or rule ORG is dropped when it is a
-    generic noun (정부, 업계), junk, a place (미국, "미국 올랜도": locations.txt),
-    an event (…학술대회, …포럼), a venue named in the same article (KCC), made of
-    common nouns only (워크샵, 슈퍼컴퓨팅: no NNP/SL/SH token), an all-lowercase
-    Latin word (multimodal), or an unknown all-caps Latin word of up to five letters
-    (NLU, COO, LLM: known acronyms such as KAIST come from the gazetteer).
+    generic noun (정부, 업계), junk, only place names (미국, "미국 올랜도":
+    ``corpora/patterns/locations.txt``), an event (…학술대회, …포럼), a venue named
+    in the same article (KCC), or an all-lowercase Latin word (multimodal).
+    Products, models and technical terms (하이퍼클로바, LLM, NLU) are blocked
+    before this through ``corpora/patterns/not_orgs.jsonl``.
 
     Args:
         m: the candidate mention.
-        doc: the spaCy ``Doc`` it was found in (for morpheme tags); None skips the tag test.
         venues: names of the venues mentioned in the same article.
     """
     t = m.text.strip()
@@ -63,16 +60,12 @@ def is_plausible_org(m: Mention, doc=None, venues: frozenset = frozenset()) -> b
     if len(t) < 2 or t in _GENERIC or _JUNK_RE.match(t):
         return False
     places = load_locations()
-    if t in places or t.split(" ", 1)[0] in places and " " in t:
+    if all(w in places for w in t.split()):
         return False
     if _EVENT_RE.search(t) or t in venues:
         return False
-    if _LATIN_RE.match(t) and (t.islower() or (t.isupper() and len(t) <= 5)):
+    if _LATIN_RE.match(t) and t.islower():
         return False
-    if doc is not None and m.source == "model":
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is not None and not any(tok.tag_.split("+")[0] in _PROPER_TAGS for tok in span):
-            return False
     return True
 
 
