@@ -56,6 +56,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E035 = "Cannot parse the feed {url}: {detail}. Expected RSS 2.0 or Atom XML."
     E036 = "Invalid state file {path}: {detail}. Delete it to start afresh (articles already written stay deduplicated by article_id)."
     E040 = "Invalid target_rows {value} for compaction: expected a positive number of rows per file."
+    E041 = ("Training the NER's static vectors needs the `floret` package ({detail}). "
+            "Install it with `pip install floret`, or train without vectors (vectors=None, --vectors none).")
 
 
 class KornewsError(Exception):

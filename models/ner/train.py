@@ -1,0 +1,346 @@
+"""Train the statistical NER (ORG PER LOC DATE MONEY) on the KMOU/klp2016 corpus.
+
+The model is spaCy's transition-based NER over a CNN ``tok2vec`` whose token
+features are the surface morpheme (NORM), its first character (PREFIX), last
+three characters (SUFFIX), SHAPE, the morpheme POS tags (TAG, e.g. ``NNP`` or
+``JKS``) and whether a space follows (SPACY: Korean spacing marks eojeol
+edges), plus static subword-aware morpheme vectors (:func:`train_vectors`).
+Tokens are mecab-ko surface morphemes, so entities end before particles.
+
+Run::
+
+    python -m models.ner.train --data ../shared/corpora/ner/train.jsonl --out models/ner/weights
+
+The best model on the dev split (by micro F1 over the five labels, scored on
+character offsets against *all* dev gold spans, misaligned ones included) is
+written to ``out`` with ``metrics.json`` beside it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc
+from spacy.training import Example
+
+from ..errors import BackendError, Errors
+from ..nlp import blank_korean
+from .data import (NER_LABELS, load_examples, mapped_entities, split_by_document,
+                   document_id, to_docs)
+from .model import DEFAULT_MODEL_DIR, NER_MODEL_NAME
+
+#: tok2vec token features and their hash-table rows.
+FEATURE_ATTRS = ["NORM", "PREFIX", "SUFFIX", "SHAPE", "TAG", "SPACY"]
+FEATURE_ROWS = [10000, 2000, 5000, 500, 300, 50]
+
+
+def ner_config(width: int = 96, depth: int = 4, window: int = 1, hidden: int = 64,
+               static_vectors: bool = False) -> dict:
+    """The ``ner`` component config (a CNN tok2vec + transition-based parser)."""
+    return {"model": {
+        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
+        "extra_state_tokens": False, "hidden_width": hidden, "maxout_pieces": 2,
+        "use_upper": True, "nO": None,
+        "tok2vec": {
+            "@architectures": "spacy.Tok2Vec.v2",
+            "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width,
+                      "attrs": FEATURE_ATTRS, "rows": FEATURE_ROWS,
+                      "include_static_vectors": static_vectors},
+            "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width,
+                       "depth": depth, "window_size": window, "maxout_pieces": 3},
+        }}}
+
+
+def unlabeled_default(data_path: str | Path) -> Path:
+    """The unlabeled sentences beside the NER corpus (``../unlabeled/klue_ner_train_sentences.txt``)."""
+    return Path(data_path).resolve().parent.parent / "unlabeled" / "klue_ner_train_sentences.txt"
+
+
+def train_vectors(nlp, texts, *, rows: int = 50000, dim: int = 100, epochs: int = 10, log=print):
+    """Train subword-aware word vectors on morpheme tokens and add them to ``nlp.vocab``.
+
+    The texts are tokenized with ``nlp``'s own tokenizer (so keys match the
+    tokens the NER sees), vectors are trained with floret in fastText mode
+    (skipgram, character 1–3-grams: Korean syllables carry meaning), and the
+    ``rows`` most frequent morphemes are kept as a plain spaCy vectors table
+    (a plain table is looked up much faster than floret's hashed n-grams at
+    tagging time). One training thread keeps the result reproducible.
+
+    Returns:
+        a dict describing the vectors (rows, dim, tokens, seconds).
+
+    Raises:
+        BackendError: E041 when ``floret`` is not installed.
+    """
+    import numpy
+    from spacy.vectors import Vectors
+
+    try:
+        import floret
+    except ImportError as e:  # pragma: no cover - optional dependency of training only
+        raise BackendError(Errors.E041.format(detail=e)) from None
+    t0 = time.time()
+    n_tokens = 0
+    with tempfile.TemporaryDirectory(prefix="kornews_vec_") as tmp:
+        corpus = Path(tmp) / "corpus.txt"
+        with corpus.open("w", encoding="utf-8") as f:
+            for text in texts:
+                words = [t.text for t in nlp.make_doc(text) if not t.is_space]
+                n_tokens += len(words)
+                f.write(" ".join(words) + "\n")
+        model = floret.train_unsupervised(str(corpus), model="skipgram", mode="fasttext", dim=dim,
+                                          minn=1, maxn=3, epoch=epochs, minCount=2, bucket=200000,
+                                          thread=1, verbose=0)
+    words = model.get_words()[:rows]
+    data = numpy.zeros((len(words), dim), dtype="float32")
+    for i, w in enumerate(words):
+        data[i] = model.get_word_vector(w)
+    keys = [nlp.vocab.strings.add(w) for w in words]
+    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, data=data, keys=keys,
+                                name=f"{NER_MODEL_NAME}.vectors")
+    info = {"kind": "floret fasttext-mode skipgram, char 1-3-grams", "rows": len(words), "dim": dim,
+            "epochs": epochs, "tokens": n_tokens, "seconds": round(time.time() - t0, 1)}
+    log(f"vectors: {info}")
+    return info
+
+
+def _pred_doc(nlp, gold: Doc) -> Doc:
+    """A fresh doc with the gold doc's tokens and tags, without entities."""
+    return Doc(nlp.vocab, words=[t.text for t in gold], spaces=[bool(t.whitespace_) for t in gold],
+               tags=[t.tag_ for t in gold])
+
+
+def score_spans(nlp, records: list[dict], batch_size: int = 128) -> dict:
+    """Per-label P/R/F1 on exact character spans against the mapped gold spans.
+
+    Gold spans that cannot be represented on token boundaries still count
+    (as misses), so the score is what a user of ``ner_spans`` would see.
+    """
+    tp, fp, fn = Counter(), Counter(), Counter()
+    texts = [r["text"] for r in records]
+    for rec, doc in zip(records, nlp.pipe(texts, batch_size=batch_size)):
+        text = rec["text"]
+        gold = set()
+        for s, e, lab in mapped_entities(rec):
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            gold.add((s, e, lab))
+        pred = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
+        for _, _, lab in pred & gold:
+            tp[lab] += 1
+        for _, _, lab in pred - gold:
+            fp[lab] += 1
+        for _, _, lab in gold - pred:
+            fn[lab] += 1
+
+    def prf(t, p, n):
+        pr = t / (t + p) if t + p else 0.0
+        rc = t / (t + n) if t + n else 0.0
+        f = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+        return {"p": round(pr, 4), "r": round(rc, 4), "f": round(f, 4), "support": t + n}
+
+    out = {lab: prf(tp[lab], fp[lab], fn[lab]) for lab in NER_LABELS}
+    out["micro"] = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    return out
+
+
+def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mecab",
+              dev_fraction: float = 0.1, seed: int = 0, max_minutes: float = 25.0,
+              max_epochs: int = 30, vectors: str | Path | None = "auto",
+              unlabeled: str | Path | None = None, metrics_path: str | Path | None = None,
+              width: int = 96, depth: int = 4, window: int = 1, dropout: float = 0.15,
+              batch_words: int = 1000, eval_every: int = 400, limit: int = 0,
+              log=print) -> dict:
+    """Train the NER, keep the best dev checkpoint, write it and ``metrics.json``.
+
+    Args:
+        data_path: the NER JSONL corpus (``../shared/corpora/ner/train.jsonl``).
+        out_dir: where the pipeline is written (``nlp.to_disk``); replaced.
+        backend: tokenizer backend the model is trained (and must run) on.
+        dev_fraction: share of *documents* held out (see :func:`split_by_document`).
+        seed: split and shuffling seed.
+        max_minutes: wall-clock budget for the whole run (vectors, tokenization,
+            updates); updates stop early enough to leave one dev evaluation and
+            the save inside it.
+        vectors: ``"auto"`` trains static vectors (:func:`train_vectors`) on the
+            training split's text plus ``unlabeled``; a path loads a spaCy vectors
+            directory; ``None`` trains without static vectors.
+        unlabeled: extra unlabeled sentences, one a line, for the vectors
+            (default: :func:`unlabeled_default`; skipped when absent).
+        metrics_path: a second copy of ``metrics.json`` (default: ``models/ner/metrics.json``
+            when ``out_dir`` is the shipped weights directory, else none).
+        limit: train on the first ``limit`` training sentences only (0 = all).
+
+    Returns:
+        The metrics dict written to ``out_dir/metrics.json``: per-label P/R/F1 on
+        dev (exact character spans), sentence and document counts, backend,
+        alignment stats, training time, spaCy version and model name.
+    """
+    t_start = time.time()
+    random.seed(seed)
+    try:
+        import numpy
+        numpy.random.seed(seed)
+        from thinc.api import fix_random_seed
+        fix_random_seed(seed)
+    except ImportError:  # pragma: no cover
+        pass
+    out_dir = Path(out_dir)
+    records = load_examples(data_path)
+    train_recs, dev_recs = split_by_document(records, dev_fraction, seed)
+    if limit:
+        train_recs = train_recs[:limit]
+    nlp = blank_korean(backend, user_words=False)
+    vec_info = None
+    if vectors == "auto":
+        texts = [r["text"] for r in train_recs]
+        unl = Path(unlabeled) if unlabeled else unlabeled_default(data_path)
+        if unl.exists():
+            texts += [line.strip() for line in unl.open(encoding="utf-8") if line.strip()]
+        vec_info = train_vectors(nlp, texts, log=log)
+        vec_info["unlabeled"] = str(unl) if unl.exists() else None
+    elif vectors:
+        from spacy.vectors import Vectors
+        nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings).from_disk(vectors)
+        nlp.vocab.vectors.name = f"{NER_MODEL_NAME}.vectors"
+        vec_info = {"path": str(vectors)}
+    ner = nlp.add_pipe("ner", config=ner_config(width, depth, window, static_vectors=bool(vectors)))
+    for lab in NER_LABELS:
+        ner.add_label(lab)
+    nlp.meta.update({"name": NER_MODEL_NAME.replace(".", "_"), "version": "1.0.0",
+                     "description": f"{NER_MODEL_NAME}: ORG PER LOC DATE MONEY over {backend} morphemes"})
+
+    gold_docs, train_align = to_docs(nlp, train_recs)
+    examples = [Example(_pred_doc(nlp, g), g) for g in gold_docs]
+    _, dev_align = to_docs(nlp, dev_recs) if dev_recs else ([], {})
+    log(f"train {len(examples)} sentences, dev {len(dev_recs)}; alignment {train_align['aligned_rate']}"
+        f" (train) {dev_align.get('aligned_rate')} (dev); prep {time.time() - t_start:.0f}s")
+
+    optimizer = nlp.initialize(lambda: examples[:2000])
+    best_f, best_scores, step, epoch = -1.0, {}, 0, 0
+    tmp_best = Path(tempfile.mkdtemp(prefix="kornews_ner_"))
+    t_loop = time.time()
+    deadline = t_start + max_minutes * 60 - min(60.0, max_minutes * 6)
+    history = []
+
+    def evaluate() -> None:
+        # the optimizer keeps moving averages of the weights; they score better
+        # and are what gets saved
+        with nlp.use_params(optimizer.averages):
+            _evaluate()
+
+    def _evaluate() -> None:
+        nonlocal best_f, best_scores
+        if not dev_recs:
+            nlp.to_disk(tmp_best)
+            return
+        scores = score_spans(nlp, dev_recs)
+        history.append({"step": step, "epoch": epoch, "minutes": round((time.time() - t_loop) / 60, 1),
+                        "micro_f": scores["micro"]["f"], "ORG_f": scores["ORG"]["f"],
+                        "MONEY_f": scores["MONEY"]["f"]})
+        log(f"  step {step} epoch {epoch} {history[-1]['minutes']}min  micro {scores['micro']['f']:.4f} "
+            + " ".join(f"{lab} {scores[lab]['f']:.3f}" for lab in NER_LABELS))
+        if scores["micro"]["f"] > best_f:
+            best_f, best_scores = scores["micro"]["f"], scores
+            nlp.to_disk(tmp_best)
+
+    done = False
+    while not done and epoch < max_epochs:
+        epoch += 1
+        random.shuffle(examples)
+        losses: dict = {}
+        for batch in _batch_by_words(examples, batch_words):
+            nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
+            step += 1
+            if step % eval_every == 0:
+                evaluate()
+            if time.time() > deadline:
+                done = True
+                break
+        log(f"epoch {epoch} done, step {step}, loss {losses.get('ner', 0):.1f}")
+    evaluate()
+    train_seconds = time.time() - t_start
+
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    shutil.copytree(tmp_best, out_dir)
+    shutil.rmtree(tmp_best, ignore_errors=True)
+
+    metrics = {
+        "model_name": NER_MODEL_NAME,
+        "backend": backend,
+        "spacy_version": spacy.__version__,
+        "labels": list(NER_LABELS),
+        "label_map": "PER/PS→PER ORG/OG→ORG LOC/LC→LOC DAT/DT→DATE MNY→MONEY; TIM TI DUR NOH POH PNT dropped (O)",
+        "data": str(data_path),
+        "split": {"by": "document id before the last '_'", "dev_fraction": dev_fraction, "seed": seed,
+                  "hash": "sha1(f'{seed}:{doc}') < dev_fraction"},
+        "n_train_sentences": len(train_recs), "n_dev_sentences": len(dev_recs),
+        "n_train_documents": len({document_id(r["id"]) for r in train_recs}),
+        "n_dev_documents": len({document_id(r["id"]) for r in dev_recs}),
+        "alignment": {"train": train_align, "dev": dev_align,
+                      "policy": "misaligned spans: tokens marked missing (no signal), never snapped"},
+        "dev": best_scores,
+        "scoring": "exact character spans vs all mapped dev gold spans (misaligned count as misses)",
+        "model": {"features": FEATURE_ATTRS, "rows": FEATURE_ROWS, "width": width, "depth": depth,
+                  "window": window, "static_vectors": vec_info,
+                  "dropout": dropout, "batch_words": batch_words},
+        "epochs": epoch, "steps": step, "history": history,
+        "training_seconds": round(train_seconds, 1), "max_minutes": max_minutes,
+    }
+    text = json.dumps(metrics, ensure_ascii=False, indent=2) + "\n"
+    (out_dir / "metrics.json").write_text(text, encoding="utf-8")
+    if metrics_path is None and out_dir.resolve() == DEFAULT_MODEL_DIR.resolve():
+        metrics_path = DEFAULT_MODEL_DIR.parent / "metrics.json"
+    if metrics_path is not None:
+        Path(metrics_path).write_text(text, encoding="utf-8")
+    return metrics
+
+
+def _batch_by_words(examples, size: int):
+    batch, n = [], 0
+    for eg in examples:
+        batch.append(eg)
+        n += len(eg.reference)
+        if n >= size:
+            yield batch
+            batch, n = [], 0
+    if batch:
+        yield batch
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description="Train the kornews NER (ORG PER LOC DATE MONEY).")
+    p.add_argument("--data", required=True, type=Path)
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--backend", default="mecab")
+    p.add_argument("--dev-fraction", type=float, default=0.1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-minutes", type=float, default=25.0)
+    p.add_argument("--max-epochs", type=int, default=30)
+    p.add_argument("--vectors", default="auto", help="'auto' (train floret vectors), 'none', or a vectors dir")
+    p.add_argument("--unlabeled", type=Path, default=None)
+    p.add_argument("--width", type=int, default=96)
+    p.add_argument("--depth", type=int, default=4)
+    p.add_argument("--window", type=int, default=1)
+    p.add_argument("--dropout", type=float, default=0.15)
+    p.add_argument("--eval-every", type=int, default=400)
+    args = p.parse_args(argv)
+    m = train_ner(args.data, args.out, backend=args.backend, dev_fraction=args.dev_fraction,
+                  seed=args.seed, max_minutes=args.max_minutes, max_epochs=args.max_epochs,
+                  vectors=None if args.vectors == "none" else args.vectors, unlabeled=args.unlabeled, width=args.width, depth=args.depth, window=args.window,
+                  dropout=args.dropout, eval_every=args.eval_every)
+    print(json.dumps({k: m[k] for k in ("dev", "training_seconds")}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
