@@ -14,6 +14,7 @@ same spans for spaCy users (displacy, ``Span._.canonical`` …).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -284,7 +285,8 @@ class CandidateFinder:
 def resolve_component(doc: Doc) -> Doc:
     """Resolve candidates into ``doc._.mentions`` and ``doc.ents``."""
     cands, blockers = doc._.candidates or ([], [])
-    mentions = resolve([_venue_year(doc.text, m) for m in cands], blockers)
+    text = doc.text  # spaCy rebuilds Doc.text from the tokens on every access
+    mentions = resolve([_venue_year(text, m) for m in cands], blockers)
     doc._.mentions = mentions
     spans = []
     last_end = -1
@@ -327,9 +329,8 @@ class ArticleDoc:
     published_at: Optional[datetime] = None
     title: Optional[str] = None
 
-    @property
-    def text(self) -> str:
-        return self.doc.text
+    def __post_init__(self) -> None:
+        self.text = self.doc.text  # Doc.text is rebuilt from the tokens on each access
 
     @property
     def mentions(self) -> list[Mention]:
@@ -338,15 +339,15 @@ class ArticleDoc:
     @property
     def sentences(self) -> list[tuple[int, int]]:
         if not hasattr(self, "_sents"):
-            self._sents = sentence_spans(self.doc.text)
+            self._sents = sentence_spans(self.text)
+            self._sent_ends = [e for _, e in self._sents]
         return self._sents
 
     def sent_idx(self, offset: int) -> int:
-        """Index of the sentence containing character ``offset``."""
-        for i, (s, e) in enumerate(self.sentences):
-            if offset < e:
-                return i
-        return max(0, len(self.sentences) - 1)
+        """Index of the sentence containing character ``offset`` (the next one for a gap)."""
+        sents = self.sentences
+        i = bisect.bisect_right(self._sent_ends, offset)
+        return min(i, max(0, len(sents) - 1))
 
     def by_label(self, *labels: str) -> list[Mention]:
         return [m for m in self.mentions if m.label in labels]
