@@ -134,6 +134,15 @@ def _blocker_regex(keys: frozenset) -> re.Pattern | None:
     return re.compile(r"(?<![0-9A-Za-z가-힣])(?:" + body + r")(?![0-9A-Za-z])", re.IGNORECASE)
 
 
+def _model_money(start: int, end: int, text: str) -> Mention:
+    """A model MONEY span, with the rules' ``norm`` when they read the whole span."""
+    found = find_money(text)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(text):
+        m = found[0]
+        return Mention(start, end, text, "MONEY", "model", norm=m.norm(), payload=m)
+    return Mention(start, end, text, "MONEY", "model")
+
+
 def blocker_spans(text: str, not_orgs: dict[str, str]) -> list[tuple[int, int]]:
     """Character spans of products/models/benchmarks that must never become ORG."""
     rx = _blocker_regex(frozenset(not_orgs))
@@ -250,7 +259,9 @@ class CandidateFinder:
         text = doc.text
         cands: list[Mention] = []
         for ent in doc.ents:  # the statistical model's output, if a model ran
-            if ent.label_ in LABELS:
+            if ent.label_ == "MONEY":
+                cands.append(_model_money(ent.start_char, ent.end_char, ent.text))
+            elif ent.label_ in LABELS:
                 canonical = None
                 entry = self.gaz.lookup(ent.text) if self.gaz is not None else None
                 if entry is not None and entry.label == ent.label_:

@@ -163,9 +163,13 @@ def eval_(gold_path, pred_dir, as_json, details):
 
 
 # Commands in their own modules; imported last because they use helpers defined above.
+from pipeline.compact import compact_command  # noqa: E402
+from pipeline.reprocess import reprocess  # noqa: E402
 from pipeline.serve import serve  # noqa: E402
 
 cli.add_command(serve)
+cli.add_command(reprocess)
+cli.add_command(compact_command)
 
 
 def _default_train_data() -> str:

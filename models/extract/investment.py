@@ -99,8 +99,11 @@ def _recipient(adoc: ArticleDoc, clause: tuple[int, int], investor: Optional[Men
     for pm in re.finditer(r"([가-힣A-Za-z0-9·]{2,}(?:\s[가-힣A-Za-z0-9·]+){0,2})(?:을 위해|을 위한|를 위해|를 위한|에)\s",
                           text[clause[0]:m.start]):
         words = pm.group(1)
-        if not re.search(r"규모|총|약|업계|따르|관계자|이를|이에|그를", words):
-            return words
+        # a purpose is a noun phrase: no subject/topic-marked word, not the investor itself
+        if re.search(r"규모|총|약|업계|따르|관계자|이를|이에|그를", words) or re.search(r"[은는이가]\s", words + " ") \
+                or (investor is not None and investor.text in words):
+            continue
+        return words
     return None
 
 
@@ -112,7 +115,8 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
     """
     text = adoc.text
     out: list[InvestmentMention] = []
-    moneys = adoc.by_label("MONEY")
+    # only normalised amounts can be investments (a model MONEY the rules cannot read has no value)
+    moneys = [m for m in adoc.by_label("MONEY") if m.payload is not None]
     for m in moneys:
         si = adoc.sent_idx(m.start)
         sent = adoc.sentences[si]
