@@ -28,6 +28,9 @@ from .tokenize import DEFAULT_BACKEND
 
 ERROR_POLICIES = ("raise", "quarantine")
 
+#: Articles per spaCy batch inside one analysis call.
+PIPE_BATCH_ARTICLES = 8
+
 
 @dataclass
 class Records:
@@ -92,7 +95,8 @@ class Analyzer:
 
     def tag(self, texts: Sequence[str]) -> list[list[dict]]:
         """Entities of each text, in the ``kornews tag`` format."""
-        return [[mention_dict(m) for m in doc._.mentions or []] for doc in self.nlp.pipe(texts)]
+        return [[mention_dict(m) for m in doc._.mentions or []]
+                for doc in self.nlp.pipe(texts, batch_size=PIPE_BATCH_ARTICLES * 8)]
 
     # -- article level (flows) ----------------------------------------------------------
     def process(self, raws: Iterable[RawArticle], run_id: str, ingested_at: datetime,
@@ -119,7 +123,9 @@ class Analyzer:
                 cleaned.append((raw, clean))
             except Exception as e:  # noqa: BLE001 - policy decides; nothing is swallowed
                 self._fail(out, raw.source, e, run_id, ingested_at)
-        docs = self.nlp.pipe([c.body for _, c in cleaned])
+        # small NER batches: the CNN's activations for a batch of whole articles are
+        # held at once (spaCy's default batch of 1000 articles costs gigabytes)
+        docs = self.nlp.pipe([c.body for _, c in cleaned], batch_size=PIPE_BATCH_ARTICLES)
         for (raw, clean), doc in zip(cleaned, docs):
             try:
                 out.extend(self._records(raw, clean, doc, run_id, ingested_at))
