@@ -23,12 +23,12 @@ from datetime import datetime
 from typing import Optional, Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .extract.counts import find_counts
-from .extract.money import Money, find_money
+from .extract.money import find_money
 from .gazetteer import Gazetteer, load_gazetteer, load_not_orgs
-from .nlp import blank_korean, sentence_spans
+from .nlp import sentence_spans
 from .tokenize import DEFAULT_BACKEND
 
 #: Contract entity labels.

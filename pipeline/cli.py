@@ -31,7 +31,53 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A click group whose heavy commands (Prefect, Dask) are imported only when run.
+
+    ``kornews --help`` and ``kornews tag`` should not pay for importing Prefect's
+    server stack; the lazy commands' one-line help is given here.
+    """
+
+    LAZY = {
+        "serve": ("pipeline.serve", "serve", "Serve scheduled ingestion of inbox folders and RSS/Atom feeds."),
+        "reprocess": ("pipeline.reprocess", "reprocess", "Reprocess archives in parallel (local processes or Dask)."),
+        "compact": ("pipeline.compact", "compact_command", "Merge small Parquet files without changing any row."),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name in self.LAZY and name not in self.commands:
+            import importlib
+
+            module, attr, _ = self.LAZY[name]
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.LAZY and name not in self.commands:
+                rows.append((name, self.LAZY[name][2]))
+            else:
+                rows.append((name, self.commands[name].get_short_help_str(formatter.width - 6 - len(name))))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def parse_field_map(value: str) -> dict:
+    """``--field-map`` JSON → dict, or a usage error naming the option."""
+    try:
+        mapping = json.loads(value)
+    except json.JSONDecodeError as e:
+        raise click.BadParameter(f"--field-map is not valid JSON: {e}") from None
+    if not isinstance(mapping, dict):
+        raise click.BadParameter('--field-map must be a JSON object, e.g. \'{"text": ["본문"]}\'')
+    return mapping
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="kornews")
 def cli() -> None:
     """kornews: Korean press articles → organizations, venues, paper counts and investments in Parquet."""
@@ -64,10 +110,7 @@ def run(inputs, out, tokenizer, ner, batch_size, field_map, no_progress, dry_run
     if inputs:
         kwargs["inputs"] = list(inputs)
     if field_map:
-        try:
-            kwargs["field_map"] = json.loads(field_map)
-        except json.JSONDecodeError as e:
-            raise click.BadParameter(f"--field-map is not valid JSON: {e}") from None
+        kwargs["field_map"] = parse_field_map(field_map)
     try:
         config = PipelineConfig(**kwargs)
     except ValueError as e:
@@ -160,16 +203,6 @@ def eval_(gold_path, pred_dir, as_json, details):
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         click.echo(format_report(report, details=details))
-
-
-# Commands in their own modules; imported last because they use helpers defined above.
-from pipeline.compact import compact_command  # noqa: E402
-from pipeline.reprocess import reprocess  # noqa: E402
-from pipeline.serve import serve  # noqa: E402
-
-cli.add_command(serve)
-cli.add_command(reprocess)
-cli.add_command(compact_command)
 
 
 def _default_train_data() -> str:

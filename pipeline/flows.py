@@ -57,6 +57,14 @@ def ingest_config(cfg: PipelineConfig) -> IngestConfig:
                         max_archive_bytes=cfg.max_archive_bytes)
 
 
+def split_batch(batch: list, run_id: str, ingested_at) -> tuple[list[RawArticle], list[QuarantineRecord]]:
+    """Split ingest output into articles and quarantine rows stamped with the run."""
+    raws = [r for r in batch if isinstance(r, RawArticle)]
+    bad = [QuarantineRecord(q.source, q.error_type, q.error, run_id, ingested_at, partition_month(None, ingested_at))
+           for q in batch if isinstance(q, QuarantineRecord)]
+    return raws, bad
+
+
 def batched(items: Iterable, size: int) -> Iterator[list]:
     batch: list = []
     for item in items:
@@ -83,10 +91,7 @@ def run_flow(config: PipelineConfig = PipelineConfig()) -> dict:
         store = ParquetStore(config.out_path, run_id, metadata=analyzer.versions)
         with RunProgress(enabled=config.progress) as progress:
             for batch in batched(iter_articles(config.inputs, ingest_config(config)), config.batch_size):
-                raws = [r for r in batch if isinstance(r, RawArticle)]
-                bad = [QuarantineRecord(q.source, q.error_type, q.error, run_id, ingested_at,
-                                        partition_month(None, ingested_at))
-                       for q in batch if isinstance(q, QuarantineRecord)]
+                raws, bad = split_batch(batch, run_id, ingested_at)
                 for q in bad:
                     logger.warning("quarantined %s: %s", q.source, q.error)
                 t0 = time.perf_counter()

@@ -56,12 +56,12 @@ from pydantic import Field
 from models.analyse import Records, get_analyzer
 from models.errors import KornewsError
 from models.ingest import iter_articles
-from models.schema import QuarantineRecord, RawArticle
-from models.store import OutputLock, ParquetStore, partition_month, read_table, remove_stale_temp_files, utcnow
+from models.schema import RawArticle
+from models.store import OutputLock, ParquetStore, read_table, remove_stale_temp_files, utcnow
 from models.tokenize import BACKENDS
 
 from .config import PipelineConfig
-from .flows import RunSummary, batched, ingest_config
+from .flows import RunSummary, batched, ingest_config, split_batch
 from .progress import RunProgress
 from .tasks import write_parquet
 
@@ -286,10 +286,7 @@ def reprocess_flow(config: ReprocessConfig) -> dict:
 
         with RunProgress(enabled=config.progress) as progress:
             for i, batch in enumerate(batched(iter_articles(config.inputs, ingest_config(config)), config.chunk_size)):
-                raws = [r for r in batch if isinstance(r, RawArticle)]
-                bad = [QuarantineRecord(q.source, q.error_type, q.error, run_id, ingested_at,
-                                        partition_month(None, ingested_at))
-                       for q in batch if isinstance(q, QuarantineRecord)]
+                raws, bad = split_batch(batch, run_id, ingested_at)
                 for q in bad:
                     logger.warning("quarantined %s: %s", q.source, q.error)
                 future = analyse_chunk.submit(raws, config.tokenizer, config.ner, config.errors, run_id,
@@ -410,7 +407,6 @@ def reprocess(inputs, out, workers, dask_address, tokenizer, ner, chunk_size, fi
         kornews reprocess archive-2023.jsonl.gz archive-2024.zip --out out --workers 4
         kornews reprocess archive.jsonl.gz --out out --dask-address tcp://127.0.0.1:8786
     """
-    import json
 
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -420,10 +416,9 @@ def reprocess(inputs, out, workers, dask_address, tokenizer, ner, chunk_size, fi
     if workers:
         kwargs["workers"] = workers
     if field_map:
-        try:
-            kwargs["field_map"] = json.loads(field_map)
-        except json.JSONDecodeError as e:
-            raise click.BadParameter(f"--field-map is not valid JSON: {e}") from None
+        from .cli import parse_field_map
+
+        kwargs["field_map"] = parse_field_map(field_map)
     try:
         config = ReprocessConfig(**kwargs)
     except ValueError as e:
