@@ -89,33 +89,29 @@ class KoreanTokenizer:
         spaces: list[bool] = []
         tags: list[str] = []
         lemmas: list[str] = []
+
+        def add_gap(gap: str) -> None:
+            # one space rides on the previous token; any other whitespace is a token
+            if words and gap[:1] == " ":
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+                tags.append("_SP")
+                lemmas.append(gap)
+
         pos = 0
         for t in toks:
-            gap = text[pos:t.start]
-            if gap:
-                if words and gap[0] == " ":
-                    spaces[-1] = True
-                    gap = gap[1:]
-                if gap:
-                    words.append(gap)
-                    spaces.append(False)
-                    tags.append("_SP")
-                    lemmas.append(gap)
+            if t.start > pos:
+                add_gap(text[pos:t.start])
             words.append(text[t.start:t.end])
             spaces.append(False)
             tags.append(t.tag)
             lemmas.append(t.lemma)
             pos = t.end
-        tail = text[pos:]
-        if tail:
-            if words and tail[0] == " ":
-                spaces[-1] = True
-                tail = tail[1:]
-            if tail:
-                words.append(tail)
-                spaces.append(False)
-                tags.append("_SP")
-                lemmas.append(tail)
+        if pos < len(text):
+            add_gap(text[pos:])
         sent_starts = _sent_starts(text, words, spaces)
         return Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
 

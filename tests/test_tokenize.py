@@ -106,3 +106,13 @@ def test_konlpy_without_java_reports_install_hint(monkeypatch):
 
 def test_backend_registry_names():
     assert "kiwi" in BACKENDS and "mecab" in BACKENDS
+
+
+@pytest.mark.parametrize("text", ["  앞 공백", "네이버가  두 칸\n\n줄바꿈 \t탭 끝 ", "하나", " "])
+def test_spacy_doc_keeps_text_and_offsets(text):
+    from models.nlp import blank_korean
+
+    doc = blank_korean("mecab", user_words=False)(text)
+    assert doc.text == text
+    for tok in doc:
+        assert text[tok.idx:tok.idx + len(tok.text)] == tok.text

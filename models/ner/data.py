@@ -204,3 +204,32 @@ def to_docs(nlp, records: Iterable[dict]):
     stats_out["aligned_by_label"] = dict(by_label_ok)
     stats_out["misaligned_by_label"] = dict(by_label_bad)
     return docs, stats_out
+
+
+def score_char_spans(gold: Sequence[Sequence[tuple[int, int, str]]],
+                     pred: Sequence[Sequence[tuple[int, int, str]]]) -> dict:
+    """Entity-level P/R/F1 on exact character spans, per label and micro-averaged.
+
+    Returns:
+        ``{label: {"p", "r", "f", "support"}, ..., "micro": {...}}`` for
+        :data:`models.ner.data.NER_LABELS`.
+    """
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for g, p in zip(gold, pred):
+        g, p = set(g), set(p)
+        for *_, lab in p & g:
+            tp[lab] += 1
+        for *_, lab in p - g:
+            fp[lab] += 1
+        for *_, lab in g - p:
+            fn[lab] += 1
+
+    def prf(t, p, n):
+        pr = t / (t + p) if t + p else 0.0
+        rc = t / (t + n) if t + n else 0.0
+        f = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+        return {"p": round(pr, 4), "r": round(rc, 4), "f": round(f, 4), "support": t + n}
+
+    out = {lab: prf(tp[lab], fp[lab], fn[lab]) for lab in NER_LABELS}
+    out["micro"] = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    return out

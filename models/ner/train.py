@@ -23,7 +23,6 @@ import random
 import shutil
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import spacy
@@ -32,7 +31,7 @@ from spacy.training import Example
 
 from ..errors import BackendError, Errors
 from ..nlp import blank_korean
-from .data import (NER_LABELS, load_examples, mapped_entities, split_by_document,
+from .data import (NER_LABELS, load_examples, mapped_entities, score_char_spans, split_by_document,
                    document_id, to_docs)
 from .model import DEFAULT_MODEL_DIR, NER_MODEL_NAME
 
@@ -123,8 +122,8 @@ def score_spans(nlp, records: list[dict], batch_size: int = 128) -> dict:
     Gold spans that cannot be represented on token boundaries still count
     (as misses), so the score is what a user of ``ner_spans`` would see.
     """
-    tp, fp, fn = Counter(), Counter(), Counter()
     texts = [r["text"] for r in records]
+    golds, preds = [], []
     for rec, doc in zip(records, nlp.pipe(texts, batch_size=batch_size)):
         text = rec["text"]
         gold = set()
@@ -134,23 +133,9 @@ def score_spans(nlp, records: list[dict], batch_size: int = 128) -> dict:
             while e > s and text[e - 1].isspace():
                 e -= 1
             gold.add((s, e, lab))
-        pred = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
-        for _, _, lab in pred & gold:
-            tp[lab] += 1
-        for _, _, lab in pred - gold:
-            fp[lab] += 1
-        for _, _, lab in gold - pred:
-            fn[lab] += 1
-
-    def prf(t, p, n):
-        pr = t / (t + p) if t + p else 0.0
-        rc = t / (t + n) if t + n else 0.0
-        f = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
-        return {"p": round(pr, 4), "r": round(rc, 4), "f": round(f, 4), "support": t + n}
-
-    out = {lab: prf(tp[lab], fp[lab], fn[lab]) for lab in NER_LABELS}
-    out["micro"] = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
-    return out
+        golds.append(gold)
+        preds.append({(e.start_char, e.end_char, e.label_) for e in doc.ents})
+    return score_char_spans(golds, preds)
 
 
 def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mecab",

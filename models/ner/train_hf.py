@@ -24,12 +24,11 @@ import random
 import shutil
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
 from ..errors import BackendError, DataFileError, Errors
-from .data import NER_LABELS, document_id, load_examples, mapped_entities, split_by_document
+from .data import NER_LABELS, document_id, load_examples, mapped_entities, score_char_spans, split_by_document
 from .hf import HF_NER_NAME, HfTokenClassifier, _first_line, _import_hf, _resolve_device
 
 #: The tag set of checkpoints we train: O, then B-/I- per contract label.
@@ -96,35 +95,6 @@ def _collate(items: Sequence[dict], pad_id: int, torch, device: str) -> dict:
         batch[k] = torch.tensor([it[k] + [fill] * (width - len(it[k])) for it in items],
                                 dtype=torch.long, device=device)
     return batch
-
-
-def score_char_spans(gold: Sequence[Sequence[tuple[int, int, str]]],
-                     pred: Sequence[Sequence[tuple[int, int, str]]]) -> dict:
-    """Entity-level P/R/F1 on exact character spans, per label and micro-averaged.
-
-    Returns:
-        ``{label: {"p", "r", "f", "support"}, ..., "micro": {...}}`` for
-        :data:`models.ner.data.NER_LABELS`.
-    """
-    tp, fp, fn = Counter(), Counter(), Counter()
-    for g, p in zip(gold, pred):
-        g, p = set(g), set(p)
-        for *_, lab in p & g:
-            tp[lab] += 1
-        for *_, lab in p - g:
-            fp[lab] += 1
-        for *_, lab in g - p:
-            fn[lab] += 1
-
-    def prf(t, p, n):
-        pr = t / (t + p) if t + p else 0.0
-        rc = t / (t + n) if t + n else 0.0
-        f = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
-        return {"p": round(pr, 4), "r": round(rc, 4), "f": round(f, 4), "support": t + n}
-
-    out = {lab: prf(tp[lab], fp[lab], fn[lab]) for lab in NER_LABELS}
-    out["micro"] = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
-    return out
 
 
 def _load_base(base_path: Path, transformers):
