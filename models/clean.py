@@ -34,15 +34,14 @@ import dataclasses
 from datetime import datetime
 
 import functools
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 from . import corpora_dir
-from .errors import DataFileError, Errors
+from .datafiles import bad_line, read_jsonl
 from .schema import RawArticle
 
 #: What a removed piece was. ``headline`` is the title taken out of a ``txt`` body.
@@ -174,39 +173,13 @@ class _Hit:
 # Data files
 
 
-def _bad_line(path: str, line: int, detail: str, expected: str) -> DataFileError:
-    return DataFileError(Errors.E003.format(path=path, line=line, detail=detail, expected=expected))
-
-
-def _iter_jsonl(path: str, expected: str) -> Iterator[tuple[int, dict]]:
-    """Yield ``(line_number, object)`` for each non-blank line of a JSONL file.
-
-    Raises:
-        DataFileError: the file cannot be read, or a line is not a JSON object.
-    """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise DataFileError(Errors.E014.format(source=path, detail=e)) from e
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as e:
-            raise _bad_line(path, number, f"invalid JSON ({e.msg})", expected) from e
-        if not isinstance(obj, dict):
-            raise _bad_line(path, number, f"expected a JSON object, found {type(obj).__name__}", expected)
-        yield number, obj
-
-
 def _check_keys(obj: dict, required: set[str], optional: set[str], path: str, number: int, expected: str) -> None:
     missing = sorted(required - obj.keys())
     if missing:
-        raise _bad_line(path, number, f"missing key(s) {', '.join(missing)}", expected)
+        raise bad_line(path, number, f"missing key(s) {', '.join(missing)}", expected)
     unknown = sorted(obj.keys() - required - optional)
     if unknown:
-        raise _bad_line(path, number, f"unknown key(s) {', '.join(unknown)}", expected)
+        raise bad_line(path, number, f"unknown key(s) {', '.join(unknown)}", expected)
 
 
 def _parse_pattern(obj: dict, path: str, number: int) -> BoilerplatePattern:
@@ -215,21 +188,21 @@ def _parse_pattern(obj: dict, path: str, number: int) -> BoilerplatePattern:
     _check_keys(obj, {"kind", "scope", "pattern"}, {"where", "id"}, path, number, expected)
     kind, scope, where = obj["kind"], obj["scope"], obj.get("where", "any")
     if kind not in KINDS:
-        raise _bad_line(path, number, f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}", expected)
+        raise bad_line(path, number, f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}", expected)
     if scope not in SCOPES:
-        raise _bad_line(path, number, f"unknown scope {scope!r}; valid scopes: {', '.join(SCOPES)}", expected)
+        raise bad_line(path, number, f"unknown scope {scope!r}; valid scopes: {', '.join(SCOPES)}", expected)
     if where not in ZONES:
-        raise _bad_line(path, number, f"unknown where {where!r}; valid values: {', '.join(ZONES)}", expected)
+        raise bad_line(path, number, f"unknown where {where!r}; valid values: {', '.join(ZONES)}", expected)
     pattern = obj["pattern"]
     if not isinstance(pattern, str) or not pattern:
-        raise _bad_line(path, number, "pattern must be a non-empty string", expected)
+        raise bad_line(path, number, "pattern must be a non-empty string", expected)
     try:
         regex = re.compile(pattern)
     except re.error as e:
-        raise _bad_line(path, number, f"invalid regex ({e})", expected) from e
+        raise bad_line(path, number, f"invalid regex ({e})", expected) from e
     if regex.match("") is not None and scope not in ("line", "token"):
         # An empty match would "remove" nothing forever and hide real matches.
-        raise _bad_line(path, number, "pattern matches the empty string", expected)
+        raise bad_line(path, number, "pattern matches the empty string", expected)
     return BoilerplatePattern(kind=kind, scope=scope, regex=regex, where=where, id=str(obj.get("id", "")))
 
 
@@ -253,13 +226,13 @@ def load_boilerplate(path: str | Path | None = None) -> tuple[BoilerplatePattern
 
 @functools.lru_cache(maxsize=8)
 def _load_boilerplate(path: str) -> tuple[BoilerplatePattern, ...]:
-    return tuple(_parse_pattern(obj, path, number) for number, obj in _iter_jsonl(path, _BOILERPLATE_FORMAT))
+    return tuple(_parse_pattern(obj, path, number) for number, obj in read_jsonl(path, _BOILERPLATE_FORMAT))
 
 
 def _string_list(obj: dict, key: str, path: str, number: int) -> tuple[str, ...]:
     value = obj.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _bad_line(path, number, f"{key!r} must be a list of non-empty strings", _PUBLISHER_FORMAT)
+        raise bad_line(path, number, f"{key!r} must be a list of non-empty strings", _PUBLISHER_FORMAT)
     return tuple(v.strip() for v in value)
 
 
@@ -268,11 +241,11 @@ def _parse_publisher(obj: dict, path: str, number: int) -> Publisher:
     _check_keys(obj, {"name"}, {"aliases", "domains", "english"}, path, number, _PUBLISHER_FORMAT)
     name = obj["name"]
     if not isinstance(name, str) or not name.strip():
-        raise _bad_line(path, number, "'name' must be a non-empty string", _PUBLISHER_FORMAT)
+        raise bad_line(path, number, "'name' must be a non-empty string", _PUBLISHER_FORMAT)
     domains = tuple(d.lower() for d in _string_list(obj, "domains", path, number))
     for d in domains:
         if not _DOMAIN_SHAPE.fullmatch(d):
-            raise _bad_line(path, number, f"domain {d!r} is not a bare host name like 'mk.co.kr'", _PUBLISHER_FORMAT)
+            raise bad_line(path, number, f"domain {d!r} is not a bare host name like 'mk.co.kr'", _PUBLISHER_FORMAT)
     return Publisher(
         name=name.strip(),
         aliases=_string_list(obj, "aliases", path, number),
@@ -303,12 +276,12 @@ def load_publishers(path: str | Path | None = None) -> tuple[Publisher, ...]:
 def _load_publishers(path: str) -> tuple[Publisher, ...]:
     owners: dict[str, str] = {}
     out = []
-    for number, obj in _iter_jsonl(path, _PUBLISHER_FORMAT):
+    for number, obj in read_jsonl(path, _PUBLISHER_FORMAT):
         pub = _parse_publisher(obj, path, number)
         for key in (pub.name, *pub.aliases, *pub.english, *pub.domains):
             owner = owners.setdefault(key.casefold(), pub.name)
             if owner != pub.name:
-                raise _bad_line(path, number, f"{key!r} already belongs to {owner!r}", _PUBLISHER_FORMAT)
+                raise bad_line(path, number, f"{key!r} already belongs to {owner!r}", _PUBLISHER_FORMAT)
         out.append(pub)
     return tuple(out)
 

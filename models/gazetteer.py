@@ -56,7 +56,6 @@ Matching policy of :meth:`Gazetteer.find` (character level, offsets are Python
 from __future__ import annotations
 
 import functools
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -64,7 +63,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from . import corpora_dir
-from .errors import DataFileError, Errors
+from .datafiles import bad_line, read_jsonl
 
 #: Allowed ``kind`` values.
 KINDS = ("conference", "journal", "company", "university", "lab", "agency")
@@ -449,25 +448,6 @@ def default_not_orgs_path() -> Path:
     return corpora_dir() / "patterns" / "not_orgs.jsonl"
 
 
-def _bad(path: Path, line: int, detail: str, expected: str) -> DataFileError:
-    return DataFileError(Errors.E003.format(path=path, line=line, detail=detail, expected=expected))
-
-
-def _read_jsonl(path: Path, expected: str) -> Iterator[tuple[int, dict]]:
-    """Yield ``(line number, object)`` for each non-blank line of a JSONL file."""
-    with open(path, encoding="utf-8-sig") as f:
-        for lineno, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as e:
-                raise _bad(path, lineno, f"invalid JSON ({e.msg} at column {e.colno})", expected) from None
-            if not isinstance(obj, dict):
-                raise _bad(path, lineno, f"expected a JSON object, found {type(obj).__name__}", expected)
-            yield lineno, obj
-
-
 def _nonempty_str(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
@@ -476,27 +456,27 @@ def _parse_entry(path: Path, lineno: int, obj: dict) -> GazEntry:
     exp = GAZETTEER_EXPECTED
     missing = [k for k in _REQUIRED_KEYS if k not in obj]
     if missing:
-        raise _bad(path, lineno, f"missing key(s) {', '.join(missing)}", exp)
+        raise bad_line(path, lineno, f"missing key(s) {', '.join(missing)}", exp)
     unknown = sorted(set(obj) - set(_REQUIRED_KEYS) - set(_OPTIONAL_KEYS))
     if unknown:
-        raise _bad(path, lineno, f"unknown key(s) {', '.join(unknown)}", exp)
+        raise bad_line(path, lineno, f"unknown key(s) {', '.join(unknown)}", exp)
     for key in ("id", "canonical", "kind"):
         if not _nonempty_str(obj[key]):
-            raise _bad(path, lineno, f"'{key}' must be a non-empty string, found {obj[key]!r}", exp)
+            raise bad_line(path, lineno, f"'{key}' must be a non-empty string, found {obj[key]!r}", exp)
     if obj["kind"] not in KINDS:
-        raise _bad(path, lineno, f"unknown kind '{obj['kind']}' (valid: {', '.join(KINDS)})", exp)
+        raise bad_line(path, lineno, f"unknown kind '{obj['kind']}' (valid: {', '.join(KINDS)})", exp)
     if obj["parent"] is not None and not _nonempty_str(obj["parent"]):
-        raise _bad(path, lineno, f"'parent' must be a canonical name or null, found {obj['parent']!r}", exp)
+        raise bad_line(path, lineno, f"'parent' must be a canonical name or null, found {obj['parent']!r}", exp)
     for key in (*_LIST_KEYS, "ambiguous_aliases"):
         value = obj.get(key, [])
         if not isinstance(value, list) or not all(_nonempty_str(v) for v in value):
-            raise _bad(path, lineno, f"'{key}' must be a list of non-empty strings, found {value!r}", exp)
+            raise bad_line(path, lineno, f"'{key}' must be a list of non-empty strings, found {value!r}", exp)
     if "field" in obj and not _nonempty_str(obj["field"]):
-        raise _bad(path, lineno, f"'field' must be a non-empty string, found {obj['field']!r}", exp)
+        raise bad_line(path, lineno, f"'field' must be a non-empty string, found {obj['field']!r}", exp)
     surfaces = {obj["canonical"], *obj["aliases_ko"], *obj["aliases_en"], *obj["abbreviations"]}
     stray = [a for a in obj.get("ambiguous_aliases", []) if a not in surfaces]
     if stray:
-        raise _bad(path, lineno, f"ambiguous_aliases {stray} are not names of entry '{obj['id']}'", exp)
+        raise bad_line(path, lineno, f"ambiguous_aliases {stray} are not names of entry '{obj['id']}'", exp)
     return GazEntry(
         id=obj["id"], canonical=obj["canonical"], kind=obj["kind"],
         aliases_ko=tuple(obj["aliases_ko"]), aliases_en=tuple(obj["aliases_en"]),
@@ -515,22 +495,22 @@ def _load(paths: Sequence[Path]) -> Gazetteer:
     keys: dict[str, str] = {}  # normalized alias -> id
     for path in paths:
         path = Path(path)
-        for lineno, obj in _read_jsonl(path, exp):
+        for lineno, obj in read_jsonl(path, exp):
             entry = _parse_entry(path, lineno, obj)
             if entry.id in ids:
                 p, ln = where[entry.id]
-                raise _bad(path, lineno, f"duplicate id '{entry.id}' (first at {p}:{ln})", exp)
+                raise bad_line(path, lineno, f"duplicate id '{entry.id}' (first at {p}:{ln})", exp)
             if entry.canonical in canonicals:
-                raise _bad(path, lineno, f"canonical '{entry.canonical}' of '{entry.id}' is also the canonical "
+                raise bad_line(path, lineno, f"canonical '{entry.canonical}' of '{entry.id}' is also the canonical "
                                          f"of '{canonicals[entry.canonical]}'", exp)
             for surface in entry.surfaces:
                 key = normalize_alias(surface)
                 if not key:
-                    raise _bad(path, lineno, f"empty alias {surface!r} in '{entry.id}'", exp)
+                    raise bad_line(path, lineno, f"empty alias {surface!r} in '{entry.id}'", exp)
                 other = keys.setdefault(key, entry.id)
                 if other != entry.id:
                     p, ln = where[other]
-                    raise _bad(path, lineno, f"alias '{surface}' of '{entry.id}' is already a name of '{other}' "
+                    raise bad_line(path, lineno, f"alias '{surface}' of '{entry.id}' is already a name of '{other}' "
                                              f"({p}:{ln}); one alias cannot name two entries", exp)
             ids[entry.id] = entry.canonical
             canonicals[entry.canonical] = entry.id
@@ -542,13 +522,13 @@ def _load(paths: Sequence[Path]) -> Gazetteer:
             continue
         path, lineno = where[entry.id]
         if entry.parent not in by_canonical:
-            raise _bad(path, lineno, f"parent '{entry.parent}' of '{entry.id}' is not the canonical name of any "
+            raise bad_line(path, lineno, f"parent '{entry.parent}' of '{entry.id}' is not the canonical name of any "
                                      "entry", exp)
         seen = {entry.canonical}
         parent = by_canonical[entry.parent]
         while parent is not None:
             if parent.canonical in seen:
-                raise _bad(path, lineno, f"parent chain of '{entry.id}' loops back to '{parent.canonical}'", exp)
+                raise bad_line(path, lineno, f"parent chain of '{entry.id}' loops back to '{parent.canonical}'", exp)
             seen.add(parent.canonical)
             parent = by_canonical.get(parent.parent) if parent.parent else None
     return Gazetteer(entries)
@@ -591,20 +571,20 @@ def _load_not_orgs(path: Path) -> dict[str, str]:
     exp = NOT_ORGS_EXPECTED
     out: dict[str, str] = {}
     first: dict[str, int] = {}
-    for lineno, obj in _read_jsonl(path, exp):
+    for lineno, obj in read_jsonl(path, exp):
         missing = [k for k in ("pattern", "label") if k not in obj]
         if missing:
-            raise _bad(path, lineno, f"missing key(s) {', '.join(missing)}", exp)
+            raise bad_line(path, lineno, f"missing key(s) {', '.join(missing)}", exp)
         unknown = sorted(set(obj) - {"pattern", "label", "note", "id"})
         if unknown:
-            raise _bad(path, lineno, f"unknown key(s) {', '.join(unknown)}", exp)
+            raise bad_line(path, lineno, f"unknown key(s) {', '.join(unknown)}", exp)
         if not _nonempty_str(obj["pattern"]):
-            raise _bad(path, lineno, f"'pattern' must be a non-empty string, found {obj['pattern']!r}", exp)
+            raise bad_line(path, lineno, f"'pattern' must be a non-empty string, found {obj['pattern']!r}", exp)
         if obj["label"] not in NOT_ORG_LABELS:
-            raise _bad(path, lineno, f"unknown label {obj['label']!r} (valid: {', '.join(NOT_ORG_LABELS)})", exp)
+            raise bad_line(path, lineno, f"unknown label {obj['label']!r} (valid: {', '.join(NOT_ORG_LABELS)})", exp)
         key = normalize_alias(obj["pattern"])
         if key in out and out[key] != obj["label"]:
-            raise _bad(path, lineno, f"pattern '{obj['pattern']}' is labelled {out[key]} at line {first[key]} "
+            raise bad_line(path, lineno, f"pattern '{obj['pattern']}' is labelled {out[key]} at line {first[key]} "
                                      f"and {obj['label']} here", exp)
         out.setdefault(key, obj["label"])
         first.setdefault(key, lineno)
