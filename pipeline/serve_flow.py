@@ -21,11 +21,11 @@ import time
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Sequence
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from models.analyse import get_analyzer
 from models.errors import FetchError, FetchRefused, LockError
@@ -34,8 +34,8 @@ from models.ingest import iter_articles
 from models.schema import QuarantineRecord, RawArticle
 from models.state import IngestState, InboxScan
 from models.store import OutputLock, ParquetStore, partition_month, remove_stale_temp_files, utcnow
-from models.tokenize import BACKENDS
 
+from .config import AnalysisConfig
 from .flows import batched
 from .tasks import analyse_articles, write_parquet
 
@@ -43,10 +43,8 @@ from .tasks import analyse_articles, write_parquet
 DEFAULT_RETRY_DELAYS = [2.0, 10.0, 30.0]
 
 
-class ServeConfig(BaseModel):
+class ServeConfig(AnalysisConfig):
     """Configuration of one ``kornews-ingest`` run (the flow's single typed parameter)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     inbox: list[str] = Field(default_factory=list)
     """Inbox folders (searched recursively), files or globs; each file is read once."""
@@ -56,18 +54,6 @@ class ServeConfig(BaseModel):
 
     out: str = "out"
     """Output folder; state is kept in ``out/_state``."""
-
-    tokenizer: str = "kiwi"
-    """Tokenizer backend: kiwi, mecab, okt, komoran, kkma, hannanum, konlpy-mecab."""
-
-    ner: str = "default"
-    """Statistical NER: default, none, spacy, spacy:PATH or hf:PATH."""
-
-    batch_size: int = Field(64, ge=1, le=10_000)
-    """Articles analysed and written per batch."""
-
-    errors: Literal["quarantine", "raise"] = "quarantine"
-    """Per-article failures: quarantine (row in ``quarantine``, run goes on) or raise."""
 
     min_interval: float = Field(1.0, ge=0)
     """Seconds between two requests to the same host (robots.txt ``Crawl-delay`` wins when longer)."""
@@ -89,13 +75,6 @@ class ServeConfig(BaseModel):
 
     respect_robots: bool = True
     """Fetch article pages only where robots.txt allows ``kornews/<version>``."""
-
-    @field_validator("tokenizer")
-    @classmethod
-    def _known_tokenizer(cls, v: str) -> str:
-        if v not in BACKENDS:
-            raise ValueError(f"Invalid value '{v}' for tokenizer. Valid values: {', '.join(BACKENDS)}")
-        return v
 
     @field_validator("feeds")
     @classmethod
