@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 
@@ -12,10 +12,10 @@ class RunProgress:
     def __init__(self, enabled: bool = True, total: int | None = None):
         self.enabled = enabled
         self.console = Console(stderr=True)
+        # no bar: the number of articles in a stream is unknown; keep the line within 80 columns
         self._progress = Progress(
-            SpinnerColumn(), TextColumn("[bold]kornews[/]"), BarColumn(), TextColumn("{task.completed} inputs"),
-            TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=self.console, transient=False,
-            disable=not enabled,
+            SpinnerColumn(), TextColumn("{task.completed} read · {task.fields[stats]}"), TimeElapsedColumn(),
+            console=self.console, transient=False, disable=not enabled,
         )
         self._task = None
         self._total = total
@@ -26,9 +26,8 @@ class RunProgress:
         return self
 
     def advance(self, n: int, summary) -> None:
-        stats = (f"{summary.articles} articles · {summary.entities} entities · {summary.paper_counts} paper counts · "
-                 f"{summary.investments} investments · {summary.quarantined} quarantined · "
-                 f"{summary.chars_per_s:,.0f} chars/s")
+        stats = (f"{summary.articles} art. · {summary.entities} ent. · {summary.paper_counts} papers · "
+                 f"{summary.investments} inv. · {summary.quarantined} quar. · {summary.chars_per_s:,.0f} c/s")
         self._progress.update(self._task, advance=n, stats=stats)
 
     def __exit__(self, *exc) -> None:
