@@ -25,6 +25,9 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_ner import _best_rate  # noqa: E402  (one timing helper for both NER benchmarks)
 
 DEFAULT_NEWS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news" / "wikinews_ko.jsonl"
 
@@ -43,15 +46,6 @@ def read_texts(path: Path) -> list[str]:
         else:
             texts.append(f.read_text(encoding="utf-8"))
     return [t for t in texts if t.strip()]
-
-
-def _best_rate(fn, texts, n_chars, repeat):
-    best = 0.0
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn(texts)
-        best = max(best, n_chars / (time.perf_counter() - t))
-    return best
 
 
 def main(argv=None) -> int:
