@@ -14,6 +14,9 @@ COMPONENT_VERSIONS = {
 }
 
 
+_BUNDLED_CORPORA = Path(__file__).resolve().parent.parent / "corpora"
+
+
 def corpora_dir() -> Path:
     """Return the ``corpora/`` folder (gazetteers, patterns, samples).
 
@@ -23,4 +26,4 @@ def corpora_dir() -> Path:
     env = os.environ.get("KORNEWS_CORPORA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "corpora"
+    return _BUNDLED_CORPORA

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional, Sequence
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .extract.counts import find_counts
 from .extract.money import find_money
 from .gazetteer import Gazetteer, load_gazetteer, load_not_orgs
-from .nlp import sentence_spans
+from .nlp import doc_text, sentence_spans
 from .tokenize import DEFAULT_BACKEND
 
 #: Contract entity labels.
@@ -256,7 +257,7 @@ class CandidateFinder:
         self._is_hosting = is_hosting
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         cands: list[Mention] = []
         for ent in doc.ents:  # the statistical model's output, if a model ran
             if ent.label_ == "MONEY":
@@ -269,7 +270,8 @@ class CandidateFinder:
                 cands.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, "model", canonical=canonical,
                                      kind=entry.kind if canonical else None, parent=entry.parent if canonical else None))
         if self.gaz is not None:
-            bounds = {t.idx for t in doc} | {t.idx + len(t) for t in doc}
+            starts = doc.to_array(IDX)
+            bounds = set(starts.tolist()) | set((starts + doc.to_array(LENGTH)).tolist())
             gaz = gazetteer_mentions(text, self.gaz, bounds)
             cands.extend(gaz)
             cands.extend(extended_org_mentions(text, gaz))
@@ -296,7 +298,7 @@ class CandidateFinder:
 def resolve_component(doc: Doc) -> Doc:
     """Resolve candidates into ``doc._.mentions`` and ``doc.ents``."""
     cands, blockers = doc._.candidates or ([], [])
-    text = doc.text  # spaCy rebuilds Doc.text from the tokens on every access
+    text = doc_text(doc)
     mentions = resolve([_venue_year(text, m) for m in cands], blockers)
     doc._.mentions = mentions
     spans = []
@@ -341,7 +343,7 @@ class ArticleDoc:
     title: Optional[str] = None
 
     def __post_init__(self) -> None:
-        self.text = self.doc.text  # Doc.text is rebuilt from the tokens on each access
+        self.text = doc_text(self.doc)
 
     @property
     def mentions(self) -> list[Mention]:

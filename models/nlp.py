@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from .tokenize import DEFAULT_BACKEND, Tokenizer, create_tokenizer, surface_tokens
+from .tokenize import DEFAULT_BACKEND, SurfaceToken, Tokenizer, create_tokenizer, surface_tokens
 
 for _name, _default in (("canonical", None), ("norm", None), ("source", None), ("kind", None),
                         ("parent", None), ("year", None)):
@@ -54,6 +54,19 @@ def _append_trimmed(text: str, start: int, end: int, spans: list) -> None:
         spans.append((start, end))
 
 
+_TEXT_KEY = "kornews.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, without rebuilding it from the tokens when the tokenizer kept it.
+
+    spaCy joins every token's text on each ``Doc.text`` access; our tokenizer
+    guarantees ``doc.text == text`` and keeps ``text`` in ``doc.user_data``.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    return text if text is not None else doc.text
+
+
 class KoreanTokenizer:
     """A spaCy tokenizer (``str -> Doc``) over a :class:`models.tokenize.Tokenizer`.
 
@@ -67,6 +80,9 @@ class KoreanTokenizer:
         self.backend = backend
 
     def __call__(self, text: str) -> Doc:
+        surface = getattr(self.backend, "surface", None)  # a backend's fast path (mecab-ko)
+        if surface is not None:
+            return self.doc_from_tokens(text, surface(text))
         return self.doc_from_morphs(text, self.backend.morphs(text))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterable[Doc]:
@@ -80,11 +96,16 @@ class KoreanTokenizer:
             yield from self._pipe_batch(batch)
 
     def _pipe_batch(self, texts: Sequence[str]) -> Iterable[Doc]:
+        if getattr(self.backend, "surface", None) is not None:
+            yield from map(self, texts)
+            return
         for text, morphs in zip(texts, self.backend.morphs_batch(texts)):
             yield self.doc_from_morphs(text, morphs)
 
     def doc_from_morphs(self, text: str, morphs) -> Doc:
-        toks = surface_tokens(text, morphs)
+        return self.doc_from_tokens(text, surface_tokens(text, morphs))
+
+    def doc_from_tokens(self, text: str, toks: Sequence[SurfaceToken]) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
         tags: list[str] = []
@@ -113,7 +134,9 @@ class KoreanTokenizer:
         if pos < len(text):
             add_gap(text[pos:])
         sent_starts = _sent_starts(text, words, spaces)
-        return Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
+        doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
+        doc.user_data[_TEXT_KEY] = text
+        return doc
 
     # spaCy serialization hooks: the backend is rebuilt from config, nothing to save
     def to_bytes(self, **kwargs) -> bytes:

@@ -140,6 +140,36 @@ class MecabKoTokenizer:
     def morphs_batch(self, texts: Sequence[str]) -> list[list[Morph]]:
         return [self.morphs(t) for t in texts]
 
+    def surface(self, text: str) -> list[SurfaceToken]:
+        """``surface_tokens(text, self.morphs(text))``, about twice as fast.
+
+        mecab's surfaces are exact, non-overlapping substrings (했 is one
+        ``XSV+EP`` node), so its text output maps straight onto surface tokens
+        without building morphemes first. Falls back to the general path if a
+        surface is ever not found where expected.
+        """
+        out: list[SurfaceToken] = []
+        parse = self._tagger.parse
+        cursor = 0
+        for line in text.split("\n"):
+            if line.strip():
+                pos = 0
+                for row in parse(line).split("\n"):
+                    surface, sep, feature = row.partition("\t")
+                    if not sep or not surface:  # "EOS" and the trailing empty row
+                        continue
+                    idx = line.find(surface, pos)
+                    if idx < 0:
+                        return surface_tokens(text, self.morphs(text))
+                    if idx > pos and not line[pos:idx].isspace():
+                        out.extend(_gap_tokens(text, cursor + pos, cursor + idx))
+                    pos = idx + len(surface)
+                    out.append(SurfaceToken(cursor + idx, cursor + pos, feature.split(",", 1)[0], surface))
+                if pos < len(line):
+                    out.extend(_gap_tokens(text, cursor + pos, cursor + len(line)))
+            cursor += len(line) + 1
+        return out
+
 
 _KONLPY_CLASSES = {
     "okt": "Okt",

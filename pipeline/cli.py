@@ -223,10 +223,12 @@ def _default_train_data() -> str:
 @click.option("--tokenizer", default="mecab", show_default=True, type=click.Choice(BACKENDS),
               help="spacy: tokenizer backend the model is trained on (and will run on).")
 @click.option("--max-minutes", default=25.0, show_default=True, help="spacy: wall-clock budget.")
+@click.option("--arch", type=click.Choice(["tagger", "parser"]), default="tagger", show_default=True,
+              help="spacy: BILUO softmax tagger (fast) or spaCy's transition-based ner; both over the same CNN.")
 @click.option("--epochs", default=1, show_default=True, help="transformers: epochs.")
 @click.option("--max-steps", default=None, type=int, help="transformers: stop after this many steps.")
 @click.option("--seed", default=0, show_default=True, help="Split and shuffling seed.")
-def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, epochs, max_steps, seed):
+def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, arch, epochs, max_steps, seed):
     """Train the NER model on KMOU-style data, split by document, and write metrics.json.
 
     The spaCy model (the default, shipped in models/ner/weights) is reproduced
@@ -245,7 +247,8 @@ def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, epochs
             from models.ner.train import train_ner
 
             out = out_dir or str(_P(__file__).resolve().parent.parent / "models" / "ner" / "weights")
-            metrics = train_ner(data_path, out, backend=tokenizer, seed=seed, max_minutes=max_minutes, log=click.echo)
+            metrics = train_ner(data_path, out, backend=tokenizer, seed=seed, max_minutes=max_minutes, arch=arch,
+                                log=click.echo)
         else:
             if not base_path:
                 raise click.UsageError("--backend transformers needs --base PATH (a local checkpoint)")

@@ -385,3 +385,14 @@ def test_kiwi_keeps_names_whole(kiwi_with_gazetteer, text, name):
     start = text.index(name)
     hits = [m for m in morphs if m.start == start and m.end == start + len(name)]
     assert hits and hits[0].tag == "NNP" and hits[0].form == name
+
+
+@pytest.mark.parametrize("text, plausible", [
+    ("미·중", False), ("한·미·일", False), ("美中", True), ("미국 올랜도", False), ("미국", False),
+    ("한·미 연합사령부", True), ("한빛전자", True), ("정부", False), ("multimodal", False),
+])
+def test_model_org_plausibility(text, plausible):
+    from models.document import Mention
+    from models.extract.orgs import is_plausible_org
+
+    assert is_plausible_org(Mention(0, len(text), text, "ORG", "model")) is plausible

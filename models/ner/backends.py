@@ -75,5 +75,6 @@ def _load_spacy(path: Path) -> Language:
     import spacy
 
     from .. import nlp as _registers_tokenizer  # noqa: F401  (registers kornews.ko_tokenizer.v1)
+    from . import tagger as _registers_factory  # noqa: F401  (registers kornews_biluo_ner)
 
     return spacy.load(path)

@@ -16,7 +16,7 @@ from spacy.util import load_config
 from ..errors import BackendError, Errors
 
 #: Versioned name of the shipped model, written to Parquet metadata.
-NER_MODEL_NAME = "kornews.ner.spacy_ko_news.v1"
+NER_MODEL_NAME = "kornews.ner.spacy_ko_news.v2"
 #: Where the shipped pipeline lives.
 DEFAULT_MODEL_DIR = Path(__file__).parent / "weights"
 #: Tokenizer backend the shipped model was trained on (and must be run with).
@@ -48,6 +48,7 @@ def _load_default() -> Language:
 
 def _load(path: Path) -> Language:
     from ..nlp import KoreanNews  # registers "kornews.ko_tokenizer.v1"
+    from . import tagger  # noqa: F401  (registers the "kornews_biluo_ner" factory)
 
     if not path.is_dir():
         raise BackendError(Errors.E016.format(path=path, detail="no such directory"))

@@ -1,7 +1,8 @@
 """Train the statistical NER (ORG PER LOC DATE MONEY) on the KMOU/klp2016 corpus.
 
-The model is spaCy's transition-based NER over a CNN ``tok2vec`` whose token
-features are the surface morpheme (NORM), its first character (PREFIX), last
+The model is a BILUO tagger (:mod:`models.ner.tagger`: one softmax per token,
+Viterbi decoding; ``--arch parser`` trains spaCy's transition-based ``ner``
+instead) over a CNN ``tok2vec`` (width 64, depth 2) whose token features are the surface morpheme (NORM), its first character (PREFIX), last
 three characters (SUFFIX), SHAPE, the morpheme POS tags (TAG, e.g. ``NNP`` or
 ``JKS``) and whether a space follows (SPACY: Korean spacing marks eojeol
 edges), plus static subword-aware morpheme vectors (:func:`train_vectors`).
@@ -40,21 +41,33 @@ FEATURE_ATTRS = ["NORM", "PREFIX", "SUFFIX", "SHAPE", "TAG", "SPACY"]
 FEATURE_ROWS = [10000, 2000, 5000, 500, 300, 50]
 
 
-def ner_config(width: int = 96, depth: int = 4, window: int = 1, hidden: int = 64,
-               static_vectors: bool = False) -> dict:
-    """The ``ner`` component config (a CNN tok2vec + transition-based parser)."""
-    return {"model": {
-        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
-        "extra_state_tokens": False, "hidden_width": hidden, "maxout_pieces": 2,
-        "use_upper": True, "nO": None,
-        "tok2vec": {
-            "@architectures": "spacy.Tok2Vec.v2",
-            "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width,
-                      "attrs": FEATURE_ATTRS, "rows": FEATURE_ROWS,
-                      "include_static_vectors": static_vectors},
-            "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width,
-                       "depth": depth, "window_size": window, "maxout_pieces": 3},
-        }}}
+#: NER architectures: a BILUO softmax tagger (fast, the default) or spaCy's
+#: transition-based ``ner`` (its greedy state machine costs as much as the CNN).
+ARCHITECTURES = ("tagger", "parser")
+
+
+def ner_config(width: int = 64, depth: int = 2, window: int = 1, hidden: int = 64,
+               static_vectors: bool = False, arch: str = "tagger") -> tuple[str, dict]:
+    """The NER component's factory and config: a CNN tok2vec under either architecture."""
+    tok2vec = {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width,
+                  "attrs": FEATURE_ATTRS, "rows": FEATURE_ROWS,
+                  "include_static_vectors": static_vectors},
+        "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width,
+                   "depth": depth, "window_size": window, "maxout_pieces": 3},
+    }
+    if arch == "tagger":
+        from . import tagger  # noqa: F401  (registers the kornews_biluo_ner factory)
+
+        return "kornews_biluo_ner", {"model": {"@architectures": "spacy.Tagger.v2", "nO": None,
+                                               "normalize": False, "tok2vec": tok2vec}}
+    if arch == "parser":
+        return "ner", {"model": {
+            "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
+            "extra_state_tokens": False, "hidden_width": hidden, "maxout_pieces": 2,
+            "use_upper": True, "nO": None, "tok2vec": tok2vec}}
+    raise BackendError(Errors.E013.format(value=arch, option="--arch", valid=", ".join(ARCHITECTURES)))
 
 
 def unlabeled_default(data_path: str | Path) -> Path:
@@ -142,9 +155,9 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
               dev_fraction: float = 0.1, seed: int = 0, max_minutes: float = 25.0,
               max_epochs: int = 30, vectors: str | Path | None = "auto",
               unlabeled: str | Path | None = None, metrics_path: str | Path | None = None,
-              width: int = 96, depth: int = 4, window: int = 1, dropout: float = 0.15,
+              width: int = 64, depth: int = 2, window: int = 1, dropout: float = 0.15,
               batch_words: int = 1000, eval_every: int = 400, limit: int = 0,
-              log=print) -> dict:
+              arch: str = "tagger", log=print) -> dict:
     """Train the NER, keep the best dev checkpoint, write it and ``metrics.json``.
 
     Args:
@@ -164,6 +177,8 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
         metrics_path: a second copy of ``metrics.json`` (default: ``models/ner/metrics.json``
             when ``out_dir`` is the shipped weights directory, else none).
         limit: train on the first ``limit`` training sentences only (0 = all).
+        arch: ``tagger`` (BILUO softmax, :mod:`models.ner.tagger`) or ``parser``
+            (spaCy's transition-based ``ner``); both share the CNN.
 
     Returns:
         The metrics dict written to ``out_dir/metrics.json``: per-label P/R/F1 on
@@ -198,7 +213,8 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
         nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings).from_disk(vectors)
         nlp.vocab.vectors.name = f"{NER_MODEL_NAME}.vectors"
         vec_info = {"path": str(vectors)}
-    ner = nlp.add_pipe("ner", config=ner_config(width, depth, window, static_vectors=bool(vectors)))
+    factory, config = ner_config(width, depth, window, static_vectors=bool(vectors), arch=arch)
+    ner = nlp.add_pipe(factory, name="ner", config=config)
     for lab in NER_LABELS:
         ner.add_label(lab)
     nlp.meta.update({"name": NER_MODEL_NAME.replace(".", "_"), "version": "1.0.0",
@@ -276,7 +292,7 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
                       "policy": "misaligned spans: tokens marked missing (no signal), never snapped"},
         "dev": best_scores,
         "scoring": "exact character spans vs all mapped dev gold spans (misaligned count as misses)",
-        "model": {"features": FEATURE_ATTRS, "rows": FEATURE_ROWS, "width": width, "depth": depth,
+        "model": {"arch": arch, "factory": factory, "features": FEATURE_ATTRS, "rows": FEATURE_ROWS, "width": width, "depth": depth,
                   "window": window, "static_vectors": vec_info,
                   "dropout": dropout, "batch_words": batch_words},
         "epochs": epoch, "steps": step, "history": history,
@@ -314,16 +330,17 @@ def main(argv=None) -> None:
     p.add_argument("--max-epochs", type=int, default=30)
     p.add_argument("--vectors", default="auto", help="'auto' (train floret vectors), 'none', or a vectors dir")
     p.add_argument("--unlabeled", type=Path, default=None)
-    p.add_argument("--width", type=int, default=96)
-    p.add_argument("--depth", type=int, default=4)
+    p.add_argument("--width", type=int, default=64)
+    p.add_argument("--depth", type=int, default=2)
     p.add_argument("--window", type=int, default=1)
     p.add_argument("--dropout", type=float, default=0.15)
     p.add_argument("--eval-every", type=int, default=400)
+    p.add_argument("--arch", choices=ARCHITECTURES, default="tagger")
     args = p.parse_args(argv)
     m = train_ner(args.data, args.out, backend=args.backend, dev_fraction=args.dev_fraction,
                   seed=args.seed, max_minutes=args.max_minutes, max_epochs=args.max_epochs,
                   vectors=None if args.vectors == "none" else args.vectors, unlabeled=args.unlabeled, width=args.width, depth=args.depth, window=args.window,
-                  dropout=args.dropout, eval_every=args.eval_every)
+                  dropout=args.dropout, eval_every=args.eval_every, arch=args.arch)
     print(json.dumps({k: m[k] for k in ("dev", "training_seconds")}, indent=1))
 
 
