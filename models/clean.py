@@ -34,6 +34,7 @@ import dataclasses
 from datetime import datetime
 
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -398,7 +399,12 @@ def detect_publisher(text: str, emails: Sequence[str] = ()) -> Optional[str]:
 
 def _rules(scope: str, where: str = "any") -> tuple[BoilerplatePattern, ...]:
     """The default patterns of one scope and zone, in file order."""
-    return _rules_in(str(corpora_dir() / "patterns" / "boilerplate.jsonl"), scope, where)
+    return _rules_in(_boilerplate_path(str(corpora_dir())), scope, where)
+
+
+@functools.lru_cache(maxsize=8)
+def _boilerplate_path(corpora: str) -> str:
+    return os.path.join(corpora, "patterns", "boilerplate.jsonl")
 
 
 @functools.lru_cache(maxsize=64)

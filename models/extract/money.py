@@ -31,6 +31,7 @@ Known simplifications (documented choices, not accidents):
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -425,6 +426,13 @@ def find_money(text: str) -> list[Money]:
         >>> (m.currency, m.amount, m.krw_low, m.qualifier)
         ('JPY', 500000000000.0, 5300000000000, 'approx')
     """
+    return list(_find_money(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _find_money(text: str) -> tuple[Money, ...]:
+    # an article is scanned by the rules, the count finder and the model's MONEY
+    # spans; Money is frozen, so the scans of one text can be shared
     out = []
     for d in _scan(text):
         out.append(
@@ -442,4 +450,4 @@ def find_money(text: str) -> list[Money]:
                 krw_text=d.krw_text,
             )
         )
-    return out
+    return tuple(out)
