@@ -13,7 +13,9 @@ started for the whole benchmark and passed to every run as ``PREFECT_API_URL``,
 so its start-up is not counted. Each run is a fresh ``reprocess`` process into
 an empty ``--out``; its wall time includes spawning the workers and loading
 their models. Peak RSS is sampled every 0.2 s over the whole process tree
-(driver + workers; the shared Prefect server is reported apart). Figures only.
+(driver + workers; the shared Prefect server is reported apart). CPU seconds
+are the driver's own and its joined workers' (``getrusage``): where the driver's
+share grows, it, not the workers, bounds the speedup. Figures only.
 """
 from __future__ import annotations
 
@@ -38,7 +40,12 @@ from pipeline.reprocess import ReprocessConfig, run_reprocess
 if __name__ == "__main__":
     cfg = ReprocessConfig(inputs=[sys.argv[1]], out=sys.argv[2], workers=int(sys.argv[3]), ner=sys.argv[4],
                           chunk_size=int(sys.argv[5]), progress=False)
-    print("SUMMARY " + json.dumps(run_reprocess(cfg)))
+    summary = run_reprocess(cfg)
+    import resource
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    summary["driver_cpu_s"] = me.ru_utime + me.ru_stime
+    summary["workers_cpu_s"] = kids.ru_utime + kids.ru_stime  # joined worker processes
+    print("SUMMARY " + json.dumps(summary))
 """
 
 
@@ -129,13 +136,15 @@ def main() -> None:
     base = results[0]
     print(f"\nreprocess of {args.articles:,} varied Wikinews articles, ner={args.ner}, chunk={args.chunk_size}, "
           f"cpu count {os.cpu_count()}, load {os.getloadavg()[0]:.1f}")
-    print("| workers | wall s | flow s | articles/s | chars/s | speedup | peak RSS tree | peak RSS one process |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| workers | wall s | flow s | articles/s | chars/s | speedup | peak RSS tree | peak RSS one process "
+          "| driver CPU s | workers CPU s |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         s = r["summary"]
         print(f"| {r['workers']} | {r['wall']:.1f} | {s['seconds']:.1f} | {s['articles'] / r['wall']:.1f} | "
               f"{s['chars'] / r['wall']:,.0f} | {base['wall'] / r['wall']:.2f}× | "
-              f"{r['peak_tree_rss'] / 2**30:.2f} GiB | {r['peak_proc_rss'] / 2**30:.2f} GiB |")
+              f"{r['peak_tree_rss'] / 2**30:.2f} GiB | {r['peak_proc_rss'] / 2**30:.2f} GiB | "
+              f"{s['driver_cpu_s']:.1f} | {s['workers_cpu_s']:.1f} |")
     for r in results:
         print(f"(workers={r['workers']}: largest process was `{r['peak_proc']}`; "
               f"worker peak RSS from getrusage {r['summary'].get('max_worker_peak_rss_mib')} MiB)")
