@@ -35,6 +35,7 @@ from .money import find_money
 from .numbers import (
     NATIVE,
     NUMBER,
+    NUMBER_FIRST,
     PREFIX_QUALIFIER,
     PREFIX_QUALIFIERS,
     SUFFIX_QUALIFIER,
@@ -87,10 +88,10 @@ _U = _alt(UNITS)
 
 _NUM_COUNT = re.compile(
     # A sign is kept for percentages (-3.2%); GPT-3's hyphen is not a sign.
-    rf"(?:(?<![A-Za-z\d])(?P<sign>[-−+])|{_LEFT})(?P<num>{NUMBER})(?:\s?(?P<yeo>여))?\s?(?P<unit>{_U}){_AFTER}"
+    rf"(?=[-−+{NUMBER_FIRST}])(?:(?<![A-Za-z\d])(?P<sign>[-−+])|{_LEFT})(?P<num>{NUMBER})(?:\s?(?P<yeo>여))?\s?(?P<unit>{_U}){_AFTER}"
 )
 _RANGE_COUNT = re.compile(
-    rf"{_LEFT}(?P<a>{NUMBER})(?:\s?(?P<aunit>{_U}))?\s*[~∼〜\-–]\s*"
+    rf"(?=[{NUMBER_FIRST}]){_LEFT}(?P<a>{NUMBER})(?:\s?(?P<aunit>{_U}))?\s*[~∼〜\-–]\s*"
     rf"(?P<b>{NUMBER})\s?(?P<unit>{_U}){_AFTER}"
 )
 _VAGUE_COUNT = re.compile(rf"(?P<vague>{VAGUE})\s?(?P<unit>{_U}){_AFTER}")

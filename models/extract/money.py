@@ -38,6 +38,8 @@ from decimal import Decimal
 
 from .numbers import (
     NUMBER,
+    NUMBER_FIRST,
+    VAGUE_FIRST,
     PREFIX_QUALIFIER,
     PREFIX_QUALIFIERS,
     SUFFIX_QUALIFIER,
@@ -137,7 +139,7 @@ _ENGLISH_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trilli
 _AMOUNT = rf"(?:(?P<vague>{VAGUE})|(?P<num>{NUMBER}))"
 
 _SUFFIX_CORE = re.compile(
-    rf"(?:(?P<mihwa>미화)\s?)?{_AMOUNT}"
+    rf"(?=[미{NUMBER_FIRST}{VAGUE_FIRST}])(?:(?P<mihwa>미화)\s?)?{_AMOUNT}"
     # 100여억원 / 10억여원: 여 is "some more than", approx.
     rf"(?:\s?(?P<yeo>여)(?P<yeo_unit>\s?[십백천]?[만억조])?)?"
     rf"\s?(?P<cur>" + "|".join(f"(?P<s_{c}>{p})" for c, p in _SUFFIX_CURRENCY.items()) + ")"

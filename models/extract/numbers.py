@@ -77,6 +77,14 @@ NUMBER_LEFT = r"(?<![\d.])(?<!\d,)(?:(?=\d)|(?<![가-힣]))"
 #: A full number, digits and/or Sino-Korean numerals with 만/억/조.
 NUMBER = rf"{NUMBER_LEFT}{_NUMBER_BODY}"
 
+#: The characters a :data:`NUMBER` can start with. Patterns put it first as a
+#: lookahead, ``(?=[...])``, so the regex engine rejects every other position
+#: with one class test instead of the lookbehinds and alternatives (a pure
+#: speed-up: the set of matches is unchanged).
+NUMBER_FIRST = r"\d일이삼사오육칠팔구천백십"
+#: The characters a :data:`VAGUE` amount can start with (십수, 수, 몇).
+VAGUE_FIRST = "십수몇"
+
 _NATIVE_ONES = {
     "하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "석": 3, "넷": 4, "네": 4, "넉": 4,
     "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9,
