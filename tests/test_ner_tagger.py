@@ -122,3 +122,13 @@ def test_ner_config_architectures():
     assert config["model"]["tok2vec"]["encode"]["width"] == 64
     with pytest.raises(BackendError, match="E013.*crf"):
         ner_config(arch="crf")
+
+
+def test_shipped_tagger_handles_empty_docs_in_a_batch():
+    pytest.importorskip("mecab_ko")
+    from models.ner.model import load_ner
+
+    nlp = load_ner()
+    docs = list(nlp.pipe(["", "네이버가 120억원을 투자했다.", " ", "\n\n"]))
+    assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs] == [
+        [], [(0, 3, "ORG"), (5, 10, "MONEY")], [], []]
