@@ -132,3 +132,28 @@ def test_shipped_tagger_handles_empty_docs_in_a_batch():
     docs = list(nlp.pipe(["", "네이버가 120억원을 투자했다.", " ", "\n\n"]))
     assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs] == [
         [], [(0, 3, "ORG"), (5, 10, "MONEY")], [], []]
+
+
+def test_viterbi_forces_outside_tokens_to_o():
+    from models.ner.tagger import viterbi_biluo
+
+    # O, B-ORG, I-ORG, L-ORG, U-ORG: the best path is B L, but token 0 must be O
+    p = numpy.array([[.01, .6, .1, .2, .09], [.01, .1, .1, .7, .09]], dtype="f")
+    assert viterbi_biluo(p).tolist() == [1, 3]
+    assert viterbi_biluo(p, outside=numpy.array([True, False])).tolist() == [0, 4]
+
+
+def test_shipped_tagger_never_starts_an_entity_on_a_paragraph_break():
+    pytest.importorskip("mecab_ko")
+    from models.ner.model import load_ner
+
+    nlp = load_ner()  # the cached shipped pipeline: restore its decoder whatever happens
+    try:
+        for text in ["기사 끝.\n\n정해린 연구원은 말했다.", "첫 문단\n\n연구원들은 LG AI연구원 소속이다."]:
+            for decode in ("viterbi", "greedy"):
+                nlp.get_pipe("ner").decode = decode
+                ents = list(nlp(text).ents)
+                assert all(e.text == e.text.strip() and "\n" not in e.text for e in ents), (decode, ents)
+    finally:
+        nlp.get_pipe("ner").decode = "viterbi"
+    assert [(e.text, e.label_) for e in nlp("기사 끝.\n\n정해린 연구원은 말했다.").ents] == [("정해린", "PER")]

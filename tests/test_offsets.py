@@ -22,6 +22,7 @@ def _check(records) -> None:
     assert records.entities, "no entities at all"
     for e in records.entities:
         assert bodies[e.article_id][e.start:e.end] == e.text, e
+        assert e.text == e.text.strip() and "\n" not in e.text, e  # no span over a paragraph break
     for p in records.paper_counts:
         assert bodies[p.article_id][p.start:p.end] == p.count_text, p
     for i in records.investments:

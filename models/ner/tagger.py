@@ -24,6 +24,7 @@ import functools
 from typing import Callable, Iterable, Optional, Sequence
 
 import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc, Span
@@ -106,7 +107,13 @@ class BiluoNer(TrainablePipe):
 
     def set_annotations(self, docs: Iterable[Doc], scores: Sequence[numpy.ndarray]) -> None:
         for doc, probs in zip(docs, scores):
-            ids = viterbi_biluo(probs) if self.decode == "viterbi" else probs.argmax(axis=1)
+            # whitespace tokens ("\n\n" between paragraphs) are never part of an entity
+            space = doc.to_array(IS_SPACE).astype(bool) if len(doc) else numpy.zeros(0, dtype=bool)
+            if self.decode == "viterbi":
+                ids = viterbi_biluo(probs, outside=space)
+            else:
+                ids = probs.argmax(axis=1)
+                ids[space] = 0
             doc.ents = [Span(doc, s, e, label=self.labels[li]) for s, e, li in decode_biluo(ids)]
 
     def get_loss(self, examples: Iterable[Example], scores) -> tuple[float, list]:
@@ -154,11 +161,13 @@ def _transitions(n_labels: int) -> tuple[numpy.ndarray, numpy.ndarray, numpy.nda
     return trans, start, end
 
 
-def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99) -> numpy.ndarray:
+def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99,
+                  outside: Optional[numpy.ndarray] = None) -> numpy.ndarray:
     """Best *valid* BILUO tag sequence for a ``(n_tokens, 1 + 4·labels)`` score table.
 
     ``scores`` are logits (or probabilities: they are softmax-normalized per
-    token either way, so their logs give the same ranking).
+    token either way, so their logs give the same ranking). ``outside`` marks
+    tokens that must be ``O`` (whitespace tokens).
 
     Tokens whose ``O`` probability is at least ``certain`` are fixed to ``O``;
     the exact Viterbi search (log-probabilities, BILUO constraints) runs only
@@ -170,6 +179,8 @@ def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99) -> numpy.ndarray
     [1, 3]
     >>> viterbi_biluo(numpy.array([[.1, .1, .5, .1, .2]], dtype="f")).tolist()  # a lone I is not valid: U
     [4]
+    >>> viterbi_biluo(p, outside=numpy.array([True, False])).tolist()   # token 0 forced to O
+    [0, 4]
     """
     n_tokens, n_tags = scores.shape
     out = numpy.zeros(n_tokens, dtype="i")
@@ -181,6 +192,10 @@ def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99) -> numpy.ndarray
         logp = shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
     else:
         logp = numpy.log(numpy.maximum(scores, 1e-12))
+    if outside is not None and outside.any():
+        logp = logp.copy()
+        logp[outside] = -numpy.inf
+        logp[outside, 0] = 0.0
     open_ = logp[:, 0] < numpy.log(certain)
     idx = numpy.flatnonzero(open_)
     if not len(idx):
