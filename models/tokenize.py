@@ -115,40 +115,16 @@ class MecabKoTokenizer:
 
         self._tagger = mecab_ko.Tagger()
 
-    def morphs(self, text: str) -> list[Morph]:
-        out: list[Morph] = []
-        # mecab works on lines and skips whitespace; its node surfaces are exact
-        # substrings, so walking the text with a cursor recovers offsets.
-        cursor = 0
-        for line in text.split("\n"):
-            if line.strip():
-                node = self._tagger.parseToNode(line)
-                pos = 0
-                while node is not None:
-                    surface = node.surface
-                    if surface:
-                        idx = line.find(surface, pos)
-                        if idx < 0:  # should not happen; keep offsets honest rather than guess
-                            idx = pos
-                        tag = node.feature.split(",", 1)[0]
-                        out.append(Morph(surface, tag, cursor + idx, cursor + idx + len(surface)))
-                        pos = idx + len(surface)
-                    node = node.next
-            cursor += len(line) + 1
-        return out
+    def _located(self, text: str) -> Iterator[tuple[str, str, int, bool]]:
+        """``(surface, tag, start, found)`` for every mecab node of ``text``.
 
-    def morphs_batch(self, texts: Sequence[str]) -> list[list[Morph]]:
-        return [self.morphs(t) for t in texts]
-
-    def surface(self, text: str) -> list[SurfaceToken]:
-        """``surface_tokens(text, self.morphs(text))``, about twice as fast.
-
-        mecab's surfaces are exact, non-overlapping substrings (했 is one
-        ``XSV+EP`` node), so its text output maps straight onto surface tokens
-        without building morphemes first. Falls back to the general path if a
-        surface is ever not found where expected.
+        mecab works on lines and skips whitespace; its surfaces are exact
+        substrings, so walking each line with a cursor recovers offsets. Its text
+        output (one ``surface\tfeatures`` row a node) is read rather than
+        ``parseToNode``'s node objects: one C call per line, no attribute access
+        per node. ``found`` is False if a surface is ever not where expected
+        (``start`` is then the cursor: offsets stay honest rather than guessed).
         """
-        out: list[SurfaceToken] = []
         parse = self._tagger.parse
         cursor = 0
         for line in text.split("\n"):
@@ -159,15 +135,38 @@ class MecabKoTokenizer:
                     if not sep or not surface:  # "EOS" and the trailing empty row
                         continue
                     idx = line.find(surface, pos)
-                    if idx < 0:
-                        return surface_tokens(text, self.morphs(text))
-                    if idx > pos and not line[pos:idx].isspace():
-                        out.extend(_gap_tokens(text, cursor + pos, cursor + idx))
+                    found = idx >= 0
+                    if not found:
+                        idx = pos
+                    yield surface, feature.split(",", 1)[0], cursor + idx, found
                     pos = idx + len(surface)
-                    out.append(SurfaceToken(cursor + idx, cursor + pos, feature.split(",", 1)[0], surface))
-                if pos < len(line):
-                    out.extend(_gap_tokens(text, cursor + pos, cursor + len(line)))
             cursor += len(line) + 1
+
+    def morphs(self, text: str) -> list[Morph]:
+        return [Morph(surface, tag, start, start + len(surface)) for surface, tag, start, _ in self._located(text)]
+
+    def morphs_batch(self, texts: Sequence[str]) -> list[list[Morph]]:
+        return [self.morphs(t) for t in texts]
+
+    def surface(self, text: str) -> list[SurfaceToken]:
+        """``surface_tokens(text, self.morphs(text))``, about twice as fast.
+
+        mecab's surfaces are exact, non-overlapping substrings (했 is one
+        ``XSV+EP`` node), so its nodes map straight onto surface tokens without
+        building morphemes first. Falls back to the general path if a surface is
+        ever not found where expected.
+        """
+        out: list[SurfaceToken] = []
+        pos = 0
+        for surface, tag, start, found in self._located(text):
+            if not found:
+                return surface_tokens(text, self.morphs(text))
+            if start > pos:
+                out.extend(_gap_tokens(text, pos, start))
+            pos = start + len(surface)
+            out.append(SurfaceToken(start, pos, tag, surface))
+        if pos < len(text):
+            out.extend(_gap_tokens(text, pos, len(text)))
         return out
 
 
