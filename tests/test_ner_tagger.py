@@ -138,9 +138,9 @@ def test_viterbi_forces_outside_tokens_to_o():
     from models.ner.tagger import viterbi_biluo
 
     # O, B-ORG, I-ORG, L-ORG, U-ORG: the best path is B L, but token 0 must be O
-    p = numpy.array([[.01, .6, .1, .2, .09], [.01, .1, .1, .7, .09]], dtype="f")
-    assert viterbi_biluo(p).tolist() == [1, 3]
-    assert viterbi_biluo(p, outside=numpy.array([True, False])).tolist() == [0, 4]
+    logits = numpy.log(numpy.array([[.01, .6, .1, .2, .09], [.01, .1, .1, .7, .09]], dtype="f"))
+    assert viterbi_biluo(logits).tolist() == [1, 3]
+    assert viterbi_biluo(logits, outside=numpy.array([True, False])).tolist() == [0, 4]
 
 
 def test_shipped_tagger_never_starts_an_entity_on_a_paragraph_break():

@@ -165,21 +165,21 @@ def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99,
                   outside: Optional[numpy.ndarray] = None) -> numpy.ndarray:
     """Best *valid* BILUO tag sequence for a ``(n_tokens, 1 + 4·labels)`` score table.
 
-    ``scores`` are logits (or probabilities: they are softmax-normalized per
-    token either way, so their logs give the same ranking). ``outside`` marks
-    tokens that must be ``O`` (whitespace tokens).
+    ``scores`` are logits (what :meth:`BiluoNer.predict` returns); they are
+    log-softmax-normalized per token here. ``outside`` marks tokens that must
+    be ``O`` (whitespace tokens).
 
     Tokens whose ``O`` probability is at least ``certain`` are fixed to ``O``;
     the exact Viterbi search (log-probabilities, BILUO constraints) runs only
     over the islands between them, so its cost follows the entity tokens, not
     the article length.
 
-    >>> p = numpy.array([[.01, .6, .1, .2, .09], [.01, .1, .1, .7, .09]], dtype="f")
-    >>> viterbi_biluo(p).tolist()                    # B then L: one entity
+    >>> logits = numpy.log([[.01, .6, .1, .2, .09], [.01, .1, .1, .7, .09]])
+    >>> viterbi_biluo(logits).tolist()                    # B then L: one entity
     [1, 3]
-    >>> viterbi_biluo(numpy.array([[.1, .1, .5, .1, .2]], dtype="f")).tolist()  # a lone I is not valid: U
+    >>> viterbi_biluo(numpy.log([[.1, .1, .5, .1, .2]])).tolist()  # a lone I is not valid: U
     [4]
-    >>> viterbi_biluo(p, outside=numpy.array([True, False])).tolist()   # token 0 forced to O
+    >>> viterbi_biluo(logits, outside=numpy.array([True, False])).tolist()   # token 0 forced to O
     [0, 4]
     """
     n_tokens, n_tags = scores.shape
@@ -187,13 +187,9 @@ def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99,
     if not n_tokens:
         return out
     trans, start, end = _transitions((n_tags - 1) // 4)
-    if (scores < 0).any() or not numpy.allclose(scores.sum(axis=1), 1.0, atol=1e-3):
-        shifted = scores - scores.max(axis=1, keepdims=True)
-        logp = shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
-    else:
-        logp = numpy.log(numpy.maximum(scores, 1e-12))
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    logp = shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))  # a new array
     if outside is not None and outside.any():
-        logp = logp.copy()
         logp[outside] = -numpy.inf
         logp[outside, 0] = 0.0
     open_ = logp[:, 0] < numpy.log(certain)
