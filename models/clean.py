@@ -399,12 +399,8 @@ def detect_publisher(text: str, emails: Sequence[str] = ()) -> Optional[str]:
 
 def _rules(scope: str, where: str = "any") -> tuple[BoilerplatePattern, ...]:
     """The default patterns of one scope and zone, in file order."""
-    return _rules_in(_boilerplate_path(str(corpora_dir())), scope, where)
-
-
-@functools.lru_cache(maxsize=8)
-def _boilerplate_path(corpora: str) -> str:
-    return os.path.join(corpora, "patterns", "boilerplate.jsonl")
+    # os.path.join, not pathlib: this runs for every line of every article
+    return _rules_in(os.path.join(corpora_dir(), "patterns", "boilerplate.jsonl"), scope, where)
 
 
 @functools.lru_cache(maxsize=64)

@@ -408,16 +408,14 @@ def reprocess(inputs, out, workers, dask_address, tokenizer, ner, chunk_size, fi
         kornews reprocess archive.jsonl.gz --out out --dask-address tcp://127.0.0.1:8786
     """
 
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from .cli import _quiet_prefect, parse_field_map  # here, not at import: cli registers this command
+
+    _quiet_prefect(verbose)
     kwargs = dict(inputs=list(inputs), out=out, tokenizer=tokenizer, ner=ner, chunk_size=chunk_size,
                   dask_address=dask_address, progress=not no_progress)
     if workers:
         kwargs["workers"] = workers
     if field_map:
-        from .cli import parse_field_map
-
         kwargs["field_map"] = parse_field_map(field_map)
     try:
         config = ReprocessConfig(**kwargs)

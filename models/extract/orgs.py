@@ -99,19 +99,18 @@ def apposition_orgs(doc) -> list[tuple[int, int]]:
         if i >= n - 2:
             break
         t = doc[i]
-        toks = doc
-        if not t.whitespace_ and toks[i + 1].text == "인" and toks[i + 1].whitespace_:
+        if not t.whitespace_ and doc[i + 1].text == "인" and doc[i + 1].whitespace_:
             i += 1  # "투자사인 스마일게이트인베스트먼트로부터"
         elif not t.whitespace_:
             continue
         j = i + 1
-        if not toks[j].tag_.startswith(("NNP", "SL")):
+        if not doc[j].tag_.startswith(("NNP", "SL")):
             continue
         k = j
-        while k + 1 < n and not toks[k].whitespace_ and toks[k + 1].tag_.split("+")[0] in _NAME_TAGS:
+        while k + 1 < n and not doc[k].whitespace_ and doc[k + 1].tag_.split("+")[0] in _NAME_TAGS:
             k += 1
-        if k + 1 < n and not toks[k].whitespace_ and toks[k + 1].tag_.startswith("J"):
-            out.append((toks[j].idx, toks[k].idx + len(toks[k].text)))
+        if k + 1 < n and not doc[k].whitespace_ and doc[k + 1].tag_.startswith("J"):
+            out.append((doc[j].idx, doc[k].idx + len(doc[k].text)))
     return out
 
 
