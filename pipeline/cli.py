@@ -225,10 +225,15 @@ def _default_train_data() -> str:
 @click.option("--max-minutes", default=25.0, show_default=True, help="spacy: wall-clock budget.")
 @click.option("--arch", type=click.Choice(["tagger", "parser"]), default="tagger", show_default=True,
               help="spacy: BILUO softmax tagger (fast) or spaCy's transition-based ner; both over the same CNN.")
+@click.option("--lexicon/--no-lexicon", default=True, show_default=True,
+              help="spacy: mark known organization and place names (corpora/lexicon) as a model feature.")
+@click.option("--select", type=click.Choice(["org_money", "micro"]), default="org_money", show_default=True,
+              help="spacy: dev score that picks the checkpoint (mean ORG and MONEY F1, or micro F1).")
 @click.option("--epochs", default=1, show_default=True, help="transformers: epochs.")
 @click.option("--max-steps", default=None, type=int, help="transformers: stop after this many steps.")
 @click.option("--seed", default=0, show_default=True, help="Split and shuffling seed.")
-def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, arch, epochs, max_steps, seed):
+def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, arch, lexicon, select, epochs, max_steps,
+          seed):
     """Train the NER model on KMOU-style data, split by document, and write metrics.json.
 
     The spaCy model (the default, shipped in models/ner/weights) is reproduced
@@ -248,7 +253,7 @@ def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, arch, 
 
             out = out_dir or str(_P(__file__).resolve().parent.parent / "models" / "ner" / "weights")
             metrics = train_ner(data_path, out, backend=tokenizer, seed=seed, max_minutes=max_minutes, arch=arch,
-                                log=click.echo)
+                                lexicon=lexicon, select=select, log=click.echo)
         else:
             if not base_path:
                 raise click.UsageError("--backend transformers needs --base PATH (a local checkpoint)")

@@ -88,6 +88,27 @@ def test_split_rejects_bad_fraction():
         split_by_document(_records(), 1.5)
 
 
+def test_join_paragraphs_joins_within_documents_and_shifts_offsets():
+    from models.ner.data import join_paragraphs
+
+    recs = [
+        {"id": "A_1", "text": "한빛전자가 문을 열었다.", "entities": [(0, 4, "ORG")], "corpus": "t"},
+        {"id": "A_2", "text": "김도윤 대표가 말했다.", "entities": [(0, 3, "PER")], "corpus": "t"},
+        {"id": "B_1", "text": "달빛시에 비가 왔다.", "entities": [(0, 3, "LOC")], "corpus": "t"},
+    ]
+    assert join_paragraphs(recs, share=0.0) == recs
+    joined = join_paragraphs(recs, share=1.0)
+    assert [r["id"] for r in joined] == ["A_1+", "B_1"]  # B_1 starts another document
+    text = joined[0]["text"]
+    assert text in ("한빛전자가 문을 열었다.\n\n김도윤 대표가 말했다.", "한빛전자가 문을 열었다.\n김도윤 대표가 말했다.")
+    assert [(text[s:e], lab) for s, e, lab in joined[0]["entities"]] == [("한빛전자", "ORG"), ("김도윤", "PER")]
+    assert joined[1] is recs[2]
+    many = [{"id": f"D_{i}", "text": "문장.", "entities": [], "corpus": "t"} for i in range(200)]
+    once, again = join_paragraphs(many, 0.3, seed=1), join_paragraphs(many, 0.3, seed=1)
+    assert once == again and 140 < len(once) < 200
+    assert sum(r["text"].count("문장.") for r in once) == 200  # nothing lost
+
+
 def test_load_examples_reports_bad_line(tmp_path):
     p = tmp_path / "bad.jsonl"
     p.write_text('{"id": "a_1", "text": "가나", "entities": []}\n{"id": "a_2"}\n', encoding="utf-8")

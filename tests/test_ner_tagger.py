@@ -157,3 +157,14 @@ def test_shipped_tagger_never_starts_an_entity_on_a_paragraph_break():
     finally:
         nlp.get_pipe("ner").decode = "viterbi"
     assert [(e.text, e.label_) for e in nlp("기사 끝.\n\n정해린 연구원은 말했다.").ents] == [("정해린", "PER")]
+
+
+def test_selection_score():
+    from models.errors import BackendError
+    from models.ner.train import selection_score
+
+    scores = {"ORG": {"f": 0.7}, "MONEY": {"f": 0.9}, "PER": {"f": 0.1}, "micro": {"f": 0.6}}
+    assert selection_score(scores, "org_money") == pytest.approx(0.8)
+    assert selection_score(scores, "micro") == 0.6
+    with pytest.raises(BackendError, match="E013.*--select"):
+        selection_score(scores, "per")

@@ -72,9 +72,6 @@ def attach_ner(spec: str, tokenizer: str) -> Language:
 def _load_spacy(path: Path) -> Language:
     if not _has_model(path):
         raise BackendError(Errors.E016.format(path=path, detail="no config.cfg or ner/ inside"))
-    import spacy
+    from .model import load_ner
 
-    from .. import nlp as _registers_tokenizer  # noqa: F401  (registers kornews.ko_tokenizer.v1)
-    from . import tagger as _registers_factory  # noqa: F401  (registers kornews_biluo_ner)
-
-    return spacy.load(path)
+    return load_ner(path)  # a fresh pipeline: callers add components to it

@@ -48,7 +48,7 @@ def _load_default() -> Language:
 
 def _load(path: Path) -> Language:
     from ..nlp import KoreanNews  # registers "kornews.ko_tokenizer.v1"
-    from . import tagger  # noqa: F401  (registers the "kornews_biluo_ner" factory)
+    from . import lexicon, tagger  # noqa: F401  (register "kornews_lexicon", "kornews_biluo_ner")
 
     if not path.is_dir():
         raise BackendError(Errors.E016.format(path=path, detail="no such directory"))
