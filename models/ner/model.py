@@ -16,7 +16,7 @@ from spacy.util import load_config
 from ..errors import BackendError, Errors
 
 #: Versioned name of the shipped model, written to Parquet metadata.
-NER_MODEL_NAME = "kornews.ner.spacy_ko_news.v2"
+NER_MODEL_NAME = "kornews.ner.spacy_ko_news.v3"
 #: Where the shipped pipeline lives.
 DEFAULT_MODEL_DIR = Path(__file__).parent / "weights"
 #: Tokenizer backend the shipped model was trained on (and must be run with).
