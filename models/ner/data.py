@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -150,8 +151,6 @@ def join_paragraphs(records: Sequence[dict], share: float = 0.3, seed: int = 0) 
         share: probability that a sentence starts a joined pair.
         seed: the random choices' seed.
     """
-    import random
-
     rng = random.Random(seed)
     out: list[dict] = []
     i = 0

@@ -10,8 +10,8 @@ beside the other token features. The lexicon is a *hint*: the model learns how
 far to trust it from the training data (미국 is a place in one sentence and a
 government in the next), which a post-hoc gazetteer override cannot do.
 
-Names come from files written by hand from general knowledge (never from the
-training corpus, so the hint does not leak the dev split's answers):
+Names come from files written by hand from general knowledge (never extracted
+from the training corpus, whose dev split would otherwise leak into the hint):
 
 * ``corpora/lexicon/orgs.txt``: broadcasters, newspapers, ministries, parties,
   companies, teams, groups, universities, international bodies (ORG);
@@ -150,9 +150,9 @@ class Lexicon:
         return self.annotate(doc)
 
     def annotate(self, doc: Doc, drop: float = 0.0, rng: Optional[random.Random] = None) -> Doc:
-        """Set the features; in training, ``drop`` leaves each match unmarked with
-        that probability (drawn from ``rng``), so the model also learns names
-        from their form and context rather than from the hint alone."""
+        """Set the features. ``drop`` (training only: ``--lexicon-drop``, 0 for the
+        shipped model) leaves each match unmarked with that probability, drawn
+        from ``rng``, so that names are also learnt without the hint."""
         for start, end, label in self.matches(doc):
             if drop and (rng or random).random() < drop:
                 continue
