@@ -13,6 +13,17 @@ def bad_line(path: Union[str, Path], line: int, detail: str, expected: str) -> D
     return DataFileError(Errors.E003.format(path=path, line=line, detail=detail, expected=expected))
 
 
+def read_name_list(path: Union[str, Path]) -> list[str]:
+    """The names in a plain list file: one a line, ``#`` starts a comment, blank
+    lines skipped, each name stripped (``corpora/patterns/locations.txt``)."""
+    names = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.append(line)
+    return names
+
+
 def read_jsonl(path: Union[str, Path], expected: str) -> Iterator[tuple[int, dict]]:
     """Yield ``(line number, object)`` for each non-blank line of a JSONL file.
 

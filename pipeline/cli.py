@@ -237,7 +237,7 @@ def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, arch, 
     """Train the NER model on KMOU-style data, split by document, and write metrics.json.
 
     The spaCy model (the default, shipped in models/ner/weights) is reproduced
-    by the first example (the best checkpoint comes ~15 minutes in; the 25-minute budget is the default).
+    by the first example (the best checkpoint comes ~12 minutes in; the 25-minute budget is the default).
 
     Example:
 

@@ -17,6 +17,7 @@ from spacy.attrs import ORTH
 from spacy.strings import hash_string
 
 from .. import corpora_dir
+from ..datafiles import read_name_list
 from ..document import ArticleDoc, Mention
 
 #: Generic nouns the statistical model sometimes tags as ORG.
@@ -38,13 +39,7 @@ _PLACE_SPLIT_RE = re.compile(r"[\s·ㆍ・,/]+")
 @functools.lru_cache(maxsize=2)
 def load_locations(path: Optional[Path] = None) -> frozenset:
     """Place names from ``corpora/patterns/locations.txt`` (one a line, ``#`` comments)."""
-    path = path or corpora_dir() / "patterns" / "locations.txt"
-    names = set()
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            names.add(line)
-    return frozenset(names)
+    return frozenset(read_name_list(path or corpora_dir() / "patterns" / "locations.txt"))
 
 
 def is_plausible_org(m: Mention, venues: frozenset = frozenset()) -> bool:

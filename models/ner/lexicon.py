@@ -38,6 +38,8 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .. import corpora_dir
+from ..datafiles import read_name_list
 from ..errors import BackendError, Errors
 from ..nlp import doc_text
 
@@ -46,35 +48,33 @@ FEATURES = {"ORG": ("OrgB", "OrgI"), "LOC": ("LocB", "LocI")}
 #: A name longer than this many tokens is never matched (keeps the scan bounded).
 MAX_TOKENS = 8
 
-_CORPORA = Path(__file__).resolve().parent.parent.parent / "corpora"
-
 
 def default_lexicon_paths() -> dict[str, tuple[Path, ...]]:
-    """The files :func:`load_names` reads by default, by label."""
-    return {"ORG": (_CORPORA / "lexicon" / "orgs.txt", _CORPORA / "gazetteer" / "orgs.jsonl"),
-            "LOC": (_CORPORA / "patterns" / "locations.txt",)}
+    """The files :func:`load_names` reads by default, by label (under :func:`models.corpora_dir`)."""
+    corpora = corpora_dir()
+    return {"ORG": (corpora / "lexicon" / "orgs.txt", corpora / "gazetteer" / "orgs.jsonl"),
+            "LOC": (corpora / "patterns" / "locations.txt",)}
 
 
 def _read_names(path: Path) -> Iterable[str]:
     """Names in a ``.txt`` (one a line, ``#`` comments) or a gazetteer ``.jsonl``."""
     if not path.exists():
         raise BackendError(Errors.E016.format(path=path, detail="lexicon file not found"))
+    if path.suffix != ".jsonl":
+        yield from read_name_list(path)
+        return
     with path.open(encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
-            line = line.split("#", 1)[0].strip() if path.suffix == ".txt" else line.strip()
-            if not line:
+            if not line.strip():
                 continue
-            if path.suffix == ".jsonl":
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise BackendError(Errors.E016.format(path=f"{path}:{lineno}", detail=e)) from None
-                yield obj["canonical"]
-                yield from obj.get("aliases_ko", ())
-                yield from obj.get("aliases_en", ())
-                yield from obj.get("abbreviations", ())
-            else:
-                yield line
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise BackendError(Errors.E016.format(path=f"{path}:{lineno}", detail=e)) from None
+            yield obj["canonical"]
+            yield from obj.get("aliases_ko", ())
+            yield from obj.get("aliases_en", ())
+            yield from obj.get("abbreviations", ())
 
 
 def load_names(paths: Mapping[str, Iterable[Path]] | None = None) -> dict[str, str]:
@@ -123,8 +123,9 @@ class Lexicon:
             return []
         names, prefixes, first_chars = self.names, self._prefixes, self._first_chars
         text = doc_text(doc)
-        starts = doc.to_array(IDX).tolist()
-        ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist()
+        idx = doc.to_array(IDX)
+        starts = idx.tolist()
+        ends = (idx + doc.to_array(LENGTH)).tolist()
         out = []
         n = len(starts)
         i = 0

@@ -32,6 +32,7 @@ import spacy
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from .. import corpora_dir
 from ..errors import BackendError, Errors
 from ..nlp import blank_korean
 from .data import (NER_LABELS, document_id, join_paragraphs, load_examples, mapped_entities,
@@ -267,10 +268,12 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
 
         lex = nlp.add_pipe("kornews_lexicon", name="lexicon")
         lex.initialize()  # before the training docs are built: they carry its features
-        lex_info = {"names": len(lex.names), "files": [str(p.relative_to(lexicon_module._CORPORA.parent))
+        base = corpora_dir().parent
+        lex_info = {"names": len(lex.names), "files": [str(p.relative_to(base))
                     for ps in lexicon_module.default_lexicon_paths().values() for p in ps]}
     factory, config = ner_config(width, depth, window, static_vectors=bool(vectors), arch=arch,
                                  lexicon=lexicon)
+    attrs, rows = feature_attrs(lexicon)
     ner = nlp.add_pipe(factory, name="ner", config=config)
     for lab in NER_LABELS:
         ner.add_label(lab)
@@ -353,8 +356,7 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
         "dev": best_scores,
         "selection": {"score": select, "value": round(best_f, 4)},
         "scoring": "exact character spans vs all mapped dev gold spans (misaligned count as misses)",
-        "model": {"arch": arch, "factory": factory, "features": feature_attrs(lexicon)[0],
-                  "rows": feature_attrs(lexicon)[1], "width": width, "depth": depth,
+        "model": {"arch": arch, "factory": factory, "features": attrs, "rows": rows, "width": width, "depth": depth,
                   "window": window, "static_vectors": vec_info,
                   "lexicon": lex_info and {**lex_info, "drop": lexicon_drop},
                   "dropout": dropout, "batch_words": batch_words},
