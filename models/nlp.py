@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+import numpy
+from spacy.attrs import LEMMA, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
@@ -80,7 +82,13 @@ class KoreanTokenizer:
         self.backend = backend
 
     def __call__(self, text: str) -> Doc:
-        surface = getattr(self.backend, "surface", None)  # a backend's fast path (mecab-ko)
+        doc_words = getattr(self.backend, "doc_words", None)  # a backend's fast path (mecab-ko)
+        if doc_words is not None:
+            got = doc_words(text)
+            if got is not None:
+                words, spaces, tags = got
+                return self._doc(text, words, spaces, tags, words)
+        surface = getattr(self.backend, "surface", None)
         if surface is not None:
             return self.doc_from_tokens(text, surface(text))
         return self.doc_from_morphs(text, self.backend.morphs(text))
@@ -133,9 +141,25 @@ class KoreanTokenizer:
             pos = t.end
         if pos < len(text):
             add_gap(text[pos:])
-        sent_starts = _sent_starts(text, words, spaces)
-        doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
+        return self._doc(text, words, spaces, tags, lemmas)
+
+    def _doc(self, text: str, words: list[str], spaces: list[bool], tags: list[str],
+             lemmas: list[str]) -> Doc:
+        """The Doc, its tags, lemmas and sentence starts set as arrays: per-token
+        ``tags=``/``lemmas=`` in ``Doc()`` cost more than the tokenizer itself."""
+        doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data[_TEXT_KEY] = text
+        if not words:
+            return doc
+        add = self.vocab.strings.add
+        tag_ids = {tag: add(tag) for tag in set(tags)}
+        values = numpy.empty((len(words), 3), dtype="uint64")
+        values[:, 0] = [tag_ids[t] for t in tags]
+        values[:, 1] = doc.to_array(ORTH) if lemmas is words else [add(lemma) for lemma in lemmas]
+        # SENT_START is 1 (starts a sentence) or -1 (does not), stored as uint64
+        values[:, 2] = numpy.array([1 if s else -1 for s in _sent_starts(text, words, spaces)],
+                                   dtype="int64").view("uint64")
+        doc.from_array([TAG, LEMMA, SENT_START], values)
         return doc
 
     # spaCy serialization hooks: the backend is rebuilt from config, nothing to save

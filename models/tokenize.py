@@ -148,6 +148,45 @@ class MecabKoTokenizer:
     def morphs_batch(self, texts: Sequence[str]) -> list[list[Morph]]:
         return [self.morphs(t) for t in texts]
 
+    def doc_words(self, text: str) -> tuple[list[str], list[bool], list[str]] | None:
+        """spaCy ``Doc`` inputs for ``text`` straight from mecab's rows: ``(words,
+        spaces, tags)``; a token's lemma is its text.
+
+        The same tokens as :meth:`surface` through
+        :meth:`models.nlp.KoreanTokenizer.doc_from_tokens` (one space rides on the
+        previous token, other whitespace runs are ``_SP`` tokens), built in one
+        pass with no token objects: about half the tokenizer's Python cost.
+        Returns ``None`` when a surface is not found where expected or mecab
+        skipped a non-space character, and the caller takes the general path.
+        """
+        parse = self._tagger.parse
+        words: list[str] = []
+        spaces: list[bool] = []
+        tags: list[str] = []
+        cursor = pos = 0  # start of the current line; end of the last token (text offsets)
+        for line in text.split("\n"):
+            if line.strip():
+                lpos = 0
+                for row in parse(line).split("\n"):
+                    surface, sep, feature = row.partition("\t")
+                    if not sep or not surface:  # "EOS" and the trailing empty row
+                        continue
+                    idx = line.find(surface, lpos)
+                    if idx < 0:
+                        return None
+                    start = cursor + idx
+                    if start > pos and not _add_space_gap(text[pos:start], words, spaces, tags):
+                        return None
+                    words.append(surface)
+                    spaces.append(False)
+                    tags.append(feature.partition(",")[0])
+                    lpos = idx + len(surface)
+                    pos = start + len(surface)
+            cursor += len(line) + 1
+        if pos < len(text) and not _add_space_gap(text[pos:], words, spaces, tags):
+            return None
+        return words, spaces, tags
+
     def surface(self, text: str) -> list[SurfaceToken]:
         """``surface_tokens(text, self.morphs(text))``, about twice as fast.
 
@@ -335,6 +374,25 @@ def surface_tokens(text: str, morphs: Sequence[Morph]) -> list[SurfaceToken]:
     if pos < len(text):
         out.extend(_gap_tokens(text, pos, len(text)))
     return out
+
+
+def _add_space_gap(gap: str, words: list[str], spaces: list[bool], tags: list[str]) -> bool:
+    """Lay a whitespace gap onto Doc inputs the way :class:`models.nlp.KoreanTokenizer`
+    does (one space rides on the previous token, the rest is a ``_SP`` token).
+    False, adding nothing, when the gap holds a non-space character."""
+    if gap == " " and words:  # the common case
+        spaces[-1] = True
+        return True
+    if not gap.isspace():
+        return False
+    if words and gap[0] == " ":
+        spaces[-1] = True
+        gap = gap[1:]
+    if gap:
+        words.append(gap)
+        spaces.append(False)
+        tags.append("_SP")
+    return True
 
 
 def _gap_tokens(text: str, start: int, end: int) -> Iterator[SurfaceToken]:

@@ -129,3 +129,66 @@ def test_spacy_doc_keeps_text_and_offsets(text):
     assert doc.text == text
     for tok in doc:
         assert text[tok.idx:tok.idx + len(tok.text)] == tok.text
+
+
+def _doc_rows(doc):
+    return [(t.idx, t.text, t.whitespace_, t.tag_, t.lemma_, t.is_sent_start) for t in doc]
+
+
+def test_mecab_doc_words_exact():
+    """The one-pass mecab path: one space rides on the token before it, other
+    whitespace is a ``_SP`` token, a contracted node keeps its joined tags."""
+    pytest.importorskip("mecab_ko")
+    text = "네이버가 발표했다.\n\n 삼성  전자"
+    words, spaces, tags = create_tokenizer("mecab").doc_words(text)
+    assert list(zip(words, spaces, tags)) == [
+        ("네이버", False, "NNP"), ("가", True, "JKS"), ("발표", False, "NNG"), ("했", False, "XSV+EP"),
+        ("다", False, "EF"), (".", False, "SF"), ("\n\n ", False, "_SP"), ("삼성", True, "NNP"),
+        (" ", False, "_SP"), ("전자", False, "NNG")]
+
+
+@pytest.mark.parametrize("text", TEXTS + ["☃︎ 🤖 ㈜네이버 ①②", "\u200b네이버\u00a0랩스", "a\r\nb  c\t", "ᄀᄂ 했다",
+                                  "\n\n네이버\n \n가 ", "  앞 공백. 둘째 문장! 셋째", ""])
+def test_mecab_fast_doc_equals_surface_token_path(text):
+    """The tokenizer's one-pass Doc (tags, lemmas and sentence starts set as
+    arrays) is token for token the Doc built from :meth:`surface` tokens."""
+    pytest.importorskip("mecab_ko")
+    from models.nlp import blank_korean
+
+    nlp = blank_korean("mecab", user_words=False)
+    fast = nlp.make_doc(text)
+    slow = nlp.tokenizer.doc_from_tokens(text, nlp.tokenizer.backend.surface(text))
+    assert fast.text == text
+    assert _doc_rows(fast) == _doc_rows(slow)
+
+
+def test_mecab_doc_falls_back_when_a_surface_is_not_in_the_text(monkeypatch):
+    """mecab rows that do not match the text (never seen, but offsets must stay
+    honest) send the tokenizer down the general morpheme path."""
+    pytest.importorskip("mecab_ko")
+    from models.nlp import blank_korean
+
+    nlp = blank_korean("mecab", user_words=False)
+    backend = nlp.tokenizer.backend
+    real_parse = backend._tagger.parse
+
+    class Tagger:  # "했" comes back as a form that is not in the text
+        @staticmethod
+        def parse(line):
+            return real_parse(line).replace("했\t", "하었\t")
+
+    monkeypatch.setattr(backend, "_tagger", Tagger())
+    assert backend.doc_words("발표했다") is None
+    doc = nlp.make_doc("발표했다")
+    assert doc.text == "발표했다"
+    assert [(t.idx, t.text) for t in doc][0] == (0, "발표")
+
+
+def test_kiwi_doc_lemmas_are_the_morpheme_forms(kiwi_tokenizer):
+    from models.nlp import KoreanTokenizer
+    from spacy.vocab import Vocab
+
+    doc = KoreanTokenizer(Vocab(), kiwi_tokenizer)("발표했다. 새 문장")
+    assert [(t.text, t.lemma_, t.is_sent_start) for t in doc][:4] == [
+        ("발표", "발표", True), ("했", "하+었", False), ("다", "다", False), (".", ".", False)]
+    assert [t.is_sent_start for t in doc if t.text == "새"] == [True]
