@@ -19,7 +19,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from .tokenize import DEFAULT_BACKEND, SurfaceToken, Tokenizer, create_tokenizer, surface_tokens
+from .tokenize import (DEFAULT_BACKEND, SurfaceToken, Tokenizer, add_whitespace_gap, create_tokenizer,
+                       surface_tokens)
 
 for _name, _default in (("canonical", None), ("norm", None), ("source", None), ("kind", None),
                         ("parent", None), ("year", None)):
@@ -120,15 +121,9 @@ class KoreanTokenizer:
         lemmas: list[str] = []
 
         def add_gap(gap: str) -> None:
-            # one space rides on the previous token; any other whitespace is a token
-            if words and gap[:1] == " ":
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-                tags.append("_SP")
-                lemmas.append(gap)
+            n = len(words)
+            add_whitespace_gap(gap, words, spaces, tags)  # tokens never leave a non-space gap
+            lemmas.extend(words[n:])
 
         pos = 0
         for t in toks:
