@@ -202,6 +202,21 @@ def tiny_model(tmp_path_factory, mecab_nlp):
     return out, metrics
 
 
+def test_training_with_vectors_counts_only_the_training_sentences(tmp_path, mecab_nlp):
+    """With floret vectors (``vectors="auto"``) the unlabeled lines feed the
+    vectors but are not counted as training sentences."""
+    from models.ner.train import train_ner
+
+    data = _tiny_jsonl(tmp_path / "tiny.jsonl")
+    unlabeled = tmp_path / "unlabeled.txt"
+    unlabeled.write_text("".join(text + "\n" for text, _ in _TINY) * 3, encoding="utf-8")
+    metrics = train_ner(data, tmp_path / "model", backend="mecab", dev_fraction=0.0, max_epochs=1,
+                        vectors="auto", unlabeled=unlabeled, max_minutes=0.5,
+                        width=32, depth=1, log=lambda *_: None)
+    assert metrics["n_train_sentences"] == len(_TINY)
+    assert metrics["model"]["static_vectors"]["unlabeled"] == str(unlabeled)
+
+
 def test_tiny_training_writes_model_and_metrics(tiny_model):
     out, metrics = tiny_model
     assert (out / "config.cfg").exists() and (out / "metrics.json").exists()

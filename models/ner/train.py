@@ -246,12 +246,13 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
     train_recs, dev_recs = split_by_document(records, dev_fraction, seed)
     if limit:
         train_recs = train_recs[:limit]
-    vector_texts = [r["text"] for r in train_recs]
+    n_train_sentences = len(train_recs)
+    train_texts = [r["text"] for r in train_recs]  # the vectors' text: sentences before the joins
     train_recs = join_paragraphs(train_recs, paragraph_share, seed)
     nlp = blank_korean(backend, user_words=False)
     vec_info = None
     if vectors == "auto":
-        texts = vector_texts
+        texts = list(train_texts)
         unl = Path(unlabeled) if unlabeled else unlabeled_default(data_path)
         if unl.exists():
             texts += [line.strip() for line in unl.open(encoding="utf-8") if line.strip()]
@@ -347,7 +348,7 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
         "data": str(data_path),
         "split": {"by": "document id before the last '_'", "dev_fraction": dev_fraction, "seed": seed,
                   "hash": "sha1(f'{seed}:{doc}') < dev_fraction"},
-        "n_train_sentences": len(vector_texts), "n_train_records": len(train_recs),
+        "n_train_sentences": n_train_sentences, "n_train_records": len(train_recs),
         "paragraph_share": paragraph_share, "n_dev_sentences": len(dev_recs),
         "n_train_documents": len({document_id(r["id"]) for r in train_recs}),
         "n_dev_documents": len({document_id(r["id"]) for r in dev_recs}),
