@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from models.errors import BackendError
+from models.errors import BackendError, DataFileError
 from models.ner.lexicon import Lexicon, default_lexicon_paths, load_names
 
 
@@ -52,10 +52,16 @@ def test_load_names_missing_file_is_e016(tmp_path):
         load_names({"ORG": [tmp_path / "nowhere.txt"]})
 
 
-def test_load_names_bad_jsonl_names_the_line(tmp_path):
+@pytest.mark.parametrize("line, detail", [
+    ("{oops", r"invalid JSON"),
+    ('["새솔연구소"]', r"expected a JSON object, found list"),
+    ('{"aliases_ko": ["새솔랩"]}', r"no 'canonical' name"),
+    ('{"canonical": "새솔랩", "aliases_ko": "새솔"}', r"'aliases_ko' must be a list of strings"),
+])
+def test_load_names_bad_jsonl_names_the_line(tmp_path, line, detail):
     gaz = tmp_path / "gaz.jsonl"
-    gaz.write_text('{"canonical": "새솔연구소"}\n{oops\n', encoding="utf-8")
-    with pytest.raises(BackendError, match=r"E016.*gaz\.jsonl:2"):
+    gaz.write_text('{"canonical": "새솔연구소"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"E003\] Malformed line in .*gaz\.jsonl:2: " + detail):
         load_names({"ORG": [gaz]})
 
 

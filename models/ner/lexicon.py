@@ -39,12 +39,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import corpora_dir
-from ..datafiles import read_name_list
+from ..datafiles import bad_line, read_jsonl, read_name_list
 from ..errors import BackendError, Errors
+from ..gazetteer import GAZETTEER_EXPECTED
 from ..nlp import doc_text
 
 #: Lexicon labels and the feature values they set (first token, other tokens).
 FEATURES = {"ORG": ("OrgB", "OrgI"), "LOC": ("LocB", "LocI")}
+#: A gazetteer entry's name lists, after its canonical name (:attr:`models.gazetteer.GazEntry.surfaces`).
+_NAME_LISTS = ("aliases_ko", "aliases_en", "abbreviations")
 #: A name longer than this many tokens is never matched (keeps the scan bounded).
 MAX_TOKENS = 8
 
@@ -57,24 +60,30 @@ def default_lexicon_paths() -> dict[str, tuple[Path, ...]]:
 
 
 def _read_names(path: Path) -> Iterable[str]:
-    """Names in a ``.txt`` (one a line, ``#`` comments) or a gazetteer ``.jsonl``."""
+    """Names in a ``.txt`` (one a line, ``#`` comments) or a gazetteer ``.jsonl``
+    (each line's canonical name, aliases and abbreviations; the other fields of
+    an entry are not needed here and not checked).
+
+    Raises:
+        BackendError: E016 when the file does not exist.
+        DataFileError: E003 naming ``path:line`` for a line that is not a JSON
+            object with a ``canonical`` name and lists of aliases.
+    """
     if not path.exists():
         raise BackendError(Errors.E016.format(path=path, detail="lexicon file not found"))
     if path.suffix != ".jsonl":
         yield from read_name_list(path)
         return
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise BackendError(Errors.E016.format(path=f"{path}:{lineno}", detail=e)) from None
-            yield obj["canonical"]
-            yield from obj.get("aliases_ko", ())
-            yield from obj.get("aliases_en", ())
-            yield from obj.get("abbreviations", ())
+    for lineno, obj in read_jsonl(path, GAZETTEER_EXPECTED):
+        canonical = obj.get("canonical")
+        if not isinstance(canonical, str) or not canonical.strip():
+            raise bad_line(path, lineno, "no 'canonical' name", GAZETTEER_EXPECTED)
+        yield canonical
+        for field in _NAME_LISTS:
+            names = obj.get(field, [])
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise bad_line(path, lineno, f"'{field}' must be a list of strings", GAZETTEER_EXPECTED)
+            yield from names
 
 
 def load_names(paths: Mapping[str, Iterable[Path]] | None = None) -> dict[str, str]:
