@@ -9,7 +9,8 @@ as varied copies (see ``make_archive.py``), written to a temporary JSONL file.
 In one process and one run, it measures:
 
 * ``kornews pipeline``: what ``kornews run`` does per article, in one process
-  (streamed ingest → clean → Kiwi + spaCy + NER → extract → Parquet write),
+  (streamed ingest → clean → mecab-ko + spaCy NER (the shipped model brings
+  the tokenizer it was trained on) → gazetteer and rules → extract → Parquet write),
   with models loaded beforehand (load time is printed apart);
 * ``okt (tokenize only)``: konlpy ``Okt().morphs`` on the same bodies (needs Java);
 * ``mecab-ko (tokenize only)``: ``mecab_ko.Tagger().parse`` on the same bodies.
