@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from models.errors import KornewsError
+from models.ner import ARCHITECTURES, SELECTIONS
 from models.tokenize import BACKENDS
 
 TOKENIZER_OPTION = click.option("--tokenizer", type=click.Choice(BACKENDS), default="kiwi", show_default=True,
@@ -223,11 +224,11 @@ def _default_train_data() -> str:
 @click.option("--tokenizer", default="mecab", show_default=True, type=click.Choice(BACKENDS),
               help="spacy: tokenizer backend the model is trained on (and will run on).")
 @click.option("--max-minutes", default=25.0, show_default=True, help="spacy: wall-clock budget.")
-@click.option("--arch", type=click.Choice(["tagger", "parser"]), default="tagger", show_default=True,
+@click.option("--arch", type=click.Choice(ARCHITECTURES), default="tagger", show_default=True,
               help="spacy: BILUO softmax tagger (fast) or spaCy's transition-based ner; both over the same CNN.")
 @click.option("--lexicon/--no-lexicon", default=True, show_default=True,
               help="spacy: mark known organization and place names (corpora/lexicon) as a model feature.")
-@click.option("--select", type=click.Choice(["org_money", "micro"]), default="org_money", show_default=True,
+@click.option("--select", type=click.Choice(SELECTIONS), default="org_money", show_default=True,
               help="spacy: dev score that picks the checkpoint (mean ORG and MONEY F1, or micro F1).")
 @click.option("--epochs", default=1, show_default=True, help="transformers: epochs.")
 @click.option("--max-steps", default=None, type=int, help="transformers: stop after this many steps.")

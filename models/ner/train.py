@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from .. import corpora_dir
+from . import ARCHITECTURES, SELECTIONS
 from ..errors import BackendError, Errors
 from ..nlp import blank_korean
 from .data import (NER_LABELS, document_id, join_paragraphs, load_examples, mapped_entities,
@@ -51,11 +52,6 @@ def feature_attrs(lexicon: bool) -> tuple[list[str], list[int]]:
     if lexicon:
         return FEATURE_ATTRS + [LEXICON_ATTR], FEATURE_ROWS + [LEXICON_ROWS]
     return list(FEATURE_ATTRS), list(FEATURE_ROWS)
-
-
-#: NER architectures: a BILUO softmax tagger (fast, the default) or spaCy's
-#: transition-based ``ner`` (its greedy state machine costs as much as the CNN).
-ARCHITECTURES = ("tagger", "parser")
 
 
 def ner_config(width: int = 64, depth: int = 2, window: int = 1, hidden: int = 64,
@@ -82,10 +78,6 @@ def ner_config(width: int = 64, depth: int = 2, window: int = 1, hidden: int = 6
             "extra_state_tokens": False, "hidden_width": hidden, "maxout_pieces": 2,
             "use_upper": True, "nO": None, "tok2vec": tok2vec}}
     raise BackendError(Errors.E013.format(value=arch, option="--arch", valid=", ".join(ARCHITECTURES)))
-
-
-#: Checkpoint selection scores (see :func:`selection_score`).
-SELECTIONS = ("org_money", "micro")
 
 
 def selection_score(scores: dict, select: str) -> float:
