@@ -143,6 +143,39 @@ def test_viterbi_forces_outside_tokens_to_o():
     assert viterbi_biluo(logits, outside=numpy.array([True, False])).tolist() == [0, 4]
 
 
+def _brute_force_best_valid(logits):
+    """The best valid BILUO path by enumeration (tiny tables only)."""
+    import itertools
+
+    from models.ner.tagger import _transitions
+
+    n_tokens, n_tags = logits.shape
+    logp = logits - numpy.log(numpy.exp(logits).sum(axis=1, keepdims=True))
+    trans, start, end = _transitions((n_tags - 1) // 4)
+    best, best_path = -numpy.inf, None
+    for path in itertools.product(range(n_tags), repeat=n_tokens):
+        score = start[path[0]] + end[path[-1]] + sum(logp[i, t] for i, t in enumerate(path))
+        score += sum(trans[a, b] for a, b in zip(path, path[1:]))
+        if score > best:
+            best, best_path = score, list(path)
+    return best_path
+
+
+def test_viterbi_equals_enumeration_whether_or_not_the_best_tags_are_valid():
+    from models.ner.tagger import _bad_steps, _transitions, viterbi_biluo
+
+    rng = numpy.random.default_rng(7)
+    trans, _, _ = _transitions(2)
+    valid_argmax = 0
+    for case in range(150):
+        n = int(rng.integers(1, 5))
+        logits = rng.normal(0, 3, size=(n, 9)).astype("float32")  # O + BILU for two labels
+        valid_argmax += not _bad_steps(logits.argmax(axis=1), trans).any()
+        # certain=1.0: no token is fixed to O, so the search is the exact global one
+        assert viterbi_biluo(logits, certain=1.0).tolist() == _brute_force_best_valid(logits), case
+    assert 15 < valid_argmax < 135  # both the shortcut and the search were exercised
+
+
 def test_shipped_tagger_never_starts_an_entity_on_a_paragraph_break():
     pytest.importorskip("mecab_ko")
     from models.ner.model import load_ner

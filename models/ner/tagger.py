@@ -169,10 +169,13 @@ def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99,
     log-softmax-normalized per token here. ``outside`` marks tokens that must
     be ``O`` (whitespace tokens).
 
-    Tokens whose ``O`` probability is at least ``certain`` are fixed to ``O``;
-    the exact Viterbi search (log-probabilities, BILUO constraints) runs only
-    over the islands between them, so its cost follows the entity tokens, not
-    the article length.
+    The constraints are hard (a transition is allowed or not), so where each
+    token's best tag already makes a valid sequence, that sequence *is* the
+    best valid one and is returned as is. Otherwise tokens whose ``O``
+    probability is at least ``certain`` are fixed to ``O``, and the exact
+    Viterbi search (log-probabilities, BILUO constraints) runs only over the
+    islands between them whose best tags are not valid, so its cost follows
+    the doubtful entity tokens, not the article length.
 
     >>> logits = numpy.log([[.01, .6, .1, .2, .09], [.01, .1, .1, .7, .09]])
     >>> viterbi_biluo(logits).tolist()                    # B then L: one entity
@@ -183,23 +186,30 @@ def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99,
     [0, 4]
     """
     n_tokens, n_tags = scores.shape
-    out = numpy.zeros(n_tokens, dtype="i")
     if not n_tokens:
-        return out
+        return numpy.zeros(0, dtype="i")
     trans, start, end = _transitions((n_tags - 1) // 4)
+    best = scores.argmax(axis=1).astype("i")
+    if outside is not None:
+        best[outside] = 0
+    bad = _bad_steps(best, trans)
+    if not bad.any():
+        return best
     shifted = scores - scores.max(axis=1, keepdims=True)
     logp = shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))  # a new array
     if outside is not None and outside.any():
         logp[outside] = -numpy.inf
         logp[outside, 0] = 0.0
-    open_ = logp[:, 0] < numpy.log(certain)
-    idx = numpy.flatnonzero(open_)
-    if not len(idx):
-        return out
-    # islands: maximal runs of consecutive uncertain tokens
+    # islands: maximal runs of tokens not surely O; only those with a bad step
+    # (step i joins tokens i-1 and i; steps a and b join island [a, b) to its O
+    # neighbours) are searched. The surely-O tokens' best tag is O already.
+    idx = numpy.flatnonzero(logp[:, 0] < numpy.log(certain))
     breaks = numpy.flatnonzero(numpy.diff(idx) > 1)
-    for lo, hi in zip(numpy.concatenate(([0], breaks + 1)), numpy.concatenate((breaks, [len(idx) - 1]))):
-        a, b = int(idx[lo]), int(idx[hi]) + 1
+    starts = idx[numpy.concatenate(([0], breaks + 1))]
+    ends = idx[numpy.concatenate((breaks, [len(idx) - 1]))] + 1
+    n_bad = numpy.concatenate(([0], numpy.cumsum(bad)))
+    out = best
+    for a, b in zip(starts[n_bad[ends + 1] > n_bad[starts]].tolist(), ends[n_bad[ends + 1] > n_bad[starts]].tolist()):
         delta = start + logp[a]
         back = numpy.empty((b - a, n_tags), dtype="i")
         for t in range(a + 1, b):
@@ -211,6 +221,13 @@ def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99,
             out[t] = tag
             tag = back[t - a][tag] if t > a else tag
     return out
+
+
+def _bad_steps(ids: numpy.ndarray, trans: numpy.ndarray) -> numpy.ndarray:
+    """For tag ids with an ``O`` added before and after, whether each of the
+    ``len(ids) + 1`` steps between neighbours breaks the BILUO constraints."""
+    padded = numpy.concatenate(([0], ids, [0]))
+    return trans[padded[:-1], padded[1:]] != 0.0
 
 
 def decode_biluo(ids: Sequence[int]) -> list[tuple[int, int, int]]:
