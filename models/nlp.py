@@ -13,7 +13,7 @@ import re
 from typing import Iterable, Sequence
 
 import numpy
-from spacy.attrs import LEMMA, ORTH, SENT_START, TAG
+from spacy.attrs import IDX, IS_SPACE, LEMMA, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
@@ -152,8 +152,7 @@ class KoreanTokenizer:
         values[:, 0] = [tag_ids[t] for t in tags]
         values[:, 1] = doc.to_array(ORTH) if lemmas is words else [add(lemma) for lemma in lemmas]
         # SENT_START is 1 (starts a sentence) or -1 (does not), stored as uint64
-        values[:, 2] = numpy.array([1 if s else -1 for s in _sent_starts(text, words, spaces)],
-                                   dtype="int64").view("uint64")
+        values[:, 2] = _sent_starts(doc, text).view("uint64")
         doc.from_array([TAG, LEMMA, SENT_START], values)
         return doc
 
@@ -171,19 +170,16 @@ class KoreanTokenizer:
         return self
 
 
-def _sent_starts(text: str, words: Sequence[str], spaces: Sequence[bool]) -> list[bool]:
-    starts = {s for s, _ in sentence_spans(text)}
-    out = []
-    idx = 0
-    first = True
-    for w, sp in zip(words, spaces):
-        if w.isspace():
-            out.append(False)
-        else:
-            out.append(first or idx in starts)
-            first = False
-        idx += len(w) + (1 if sp else 0)
-    return out
+def _sent_starts(doc: Doc, text: str) -> numpy.ndarray:
+    """SENT_START values for ``doc`` (int64: 1 starts a sentence, -1 does not): the
+    first non-space token, and every non-space token at a :func:`sentence_spans` start."""
+    idx = doc.to_array(IDX)
+    space = doc.to_array(IS_SPACE).astype(bool)
+    starts = numpy.isin(idx, numpy.array([s for s, _ in sentence_spans(text)], dtype=idx.dtype)) & ~space
+    words = numpy.flatnonzero(~space)
+    if len(words):
+        starts[words[0]] = True
+    return numpy.where(starts, 1, -1).astype("int64")
 
 
 @registry.tokenizers("kornews.ko_tokenizer.v1")
