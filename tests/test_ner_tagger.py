@@ -124,6 +124,35 @@ def test_ner_config_architectures():
         ner_config(arch="crf")
 
 
+def test_ner_config_maxout_pieces():
+    from models.ner.train import ner_config
+
+    _, config = ner_config()
+    assert config["model"]["tok2vec"]["encode"]["maxout_pieces"] == 3
+    _, config = ner_config(pieces=2)
+    assert config["model"]["tok2vec"]["encode"]["maxout_pieces"] == 2
+
+
+@pytest.mark.parametrize("average", [False, True])
+def test_training_optimizer_keeps_weight_averages_only_on_request(tagger_nlp, average):
+    from models.ner.train import training_optimizer
+
+    eg = _example(tagger_nlp, "한빛전자가 김도윤 대표를 선임했다", [("한빛전자", "ORG"), ("김도윤", "PER")])
+    optimizer = tagger_nlp.initialize(lambda: [eg], sgd=training_optimizer(average))
+    ner = tagger_nlp.get_pipe("ner")
+    for _ in range(3):
+        tagger_nlp.update([eg], sgd=optimizer, drop=0.0)
+    if not average:
+        assert optimizer.averages is None
+        return
+    raw = ner.model.predict([eg.predicted])[0].copy()
+    with tagger_nlp.use_params(optimizer.averages):
+        averaged = ner.model.predict([eg.predicted])[0].copy()
+    assert len(optimizer.averages) > 0
+    assert not numpy.allclose(raw, averaged)  # the averages are not the last weights
+    numpy.testing.assert_array_equal(ner.model.predict([eg.predicted])[0], raw)  # and are swapped back
+
+
 def test_shipped_tagger_handles_empty_docs_in_a_batch():
     pytest.importorskip("mecab_ko")
     from models.ner.model import load_ner
