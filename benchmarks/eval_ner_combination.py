@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/eval_ner_combination.py [--shared ../shared] [--limit 0]
+    python benchmarks/eval_ner_combination.py [--shared ../shared] [--limit 0] [--ner spacy:PATH]
 
 1. The KMOU dev split (documents held out by ``models.ner.data.split_by_document``,
    the same split the shipped model was selected on): exact character spans of ORG.
@@ -10,7 +10,7 @@ Usage::
    surface among the aliases; optional entries ignored).
 
 Systems: ``gazetteer`` = gazetteer + rules (``--ner none``); ``model`` = the shipped
-spaCy model's ORG spans after the same plausibility filter, no gazetteer;
+spaCy model's (or ``--ner spacy:PATH``'s) ORG spans after the same plausibility filter, no gazetteer;
 ``combined`` = the default pipeline (gazetteer first, model for the rest).
 """
 from __future__ import annotations
@@ -29,11 +29,11 @@ from models.ner.backends import attach_ner  # noqa: E402
 from models.ner.data import load_examples, mapped_entities, split_by_document  # noqa: E402
 
 
-def pipelines() -> dict:
-    model_only = attach_ner("default", "mecab")
+def pipelines(ner: str = "default") -> dict:
+    model_only = attach_ner(ner, "mecab")
     model_only.add_pipe("kornews_candidates", config={"gazetteer": False, "rules": False})
     model_only.add_pipe("kornews_resolve")
-    return {"gazetteer": build_nlp("mecab", "none"), "model": model_only, "combined": build_nlp("mecab", "default")}
+    return {"gazetteer": build_nlp("mecab", "none"), "model": model_only, "combined": build_nlp("mecab", ner)}
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -88,8 +88,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--limit", type=int, default=0, help="first N dev sentences only (0 = all)")
+    ap.add_argument("--ner", default="default", help="the model: default (shipped) or spacy:PATH")
     args = ap.parse_args()
-    nlps = pipelines()
+    nlps = pipelines(args.ner)
     kmou_dev(Path(args.shared), nlps, args.limit)
     seeds(Path(args.shared), nlps)
 
