@@ -208,8 +208,9 @@ def viterbi_biluo(scores: numpy.ndarray, certain: float = 0.99,
     starts = idx[numpy.concatenate(([0], breaks + 1))]
     ends = idx[numpy.concatenate((breaks, [len(idx) - 1]))] + 1
     n_bad = numpy.concatenate(([0], numpy.cumsum(bad)))
-    out = best
-    for a, b in zip(starts[n_bad[ends + 1] > n_bad[starts]].tolist(), ends[n_bad[ends + 1] > n_bad[starts]].tolist()):
+    search = n_bad[ends + 1] > n_bad[starts]
+    out = best  # the other tokens keep their best tags
+    for a, b in zip(starts[search].tolist(), ends[search].tolist()):
         delta = start + logp[a]
         back = numpy.empty((b - a, n_tags), dtype="i")
         for t in range(a + 1, b):

@@ -33,9 +33,9 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from .. import corpora_dir
-from . import ARCHITECTURES, SELECTIONS
 from ..errors import BackendError, Errors
 from ..nlp import blank_korean
+from . import ARCHITECTURES, SELECTIONS
 from .data import (NER_LABELS, document_id, join_paragraphs, load_examples, mapped_entities,
                    score_char_spans, split_by_document, to_docs)
 from .model import DEFAULT_MODEL_DIR, NER_MODEL_NAME
@@ -143,7 +143,7 @@ def train_vectors(nlp, texts, *, rows: int = 50000, dim: int = 100, epochs: int 
     return info
 
 
-def training_optimizer(average: bool = True):
+def training_optimizer(average: bool = False):
     """Adam with spaCy's default settings (``training.optimizer`` of a blank
     config: learn rate 0.001, L2 weight decay 0.01, gradient clip 1.0), keeping
     moving averages of the weights when ``average`` (thinc's EMA: its horizon
