@@ -452,6 +452,30 @@ def _nonempty_str(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def entry_names(path: Path, lineno: int, obj: dict) -> tuple[str, ...]:
+    """An entry line's canonical name, aliases and abbreviations (in
+    :attr:`GazEntry.surfaces` order), checked: the canonical a non-empty string,
+    each name list (absent: empty) a list of non-empty strings. The NER lexicon
+    reads entries through this, without the rest of :func:`_parse_entry`.
+
+    Raises:
+        DataFileError: E003 naming ``path:line``.
+    """
+    if not _nonempty_str(obj.get("canonical")):
+        raise bad_line(path, lineno, f"'canonical' must be a non-empty string, found {obj.get('canonical')!r}",
+                       GAZETTEER_EXPECTED)
+    for key in _LIST_KEYS:
+        _check_name_list(path, lineno, obj, key)
+    return (obj["canonical"], *(name for key in _LIST_KEYS for name in obj.get(key, [])))
+
+
+def _check_name_list(path: Path, lineno: int, obj: dict, key: str) -> None:
+    value = obj.get(key, [])
+    if not isinstance(value, list) or not all(_nonempty_str(v) for v in value):
+        raise bad_line(path, lineno, f"'{key}' must be a list of non-empty strings, found {value!r}",
+                       GAZETTEER_EXPECTED)
+
+
 def _parse_entry(path: Path, lineno: int, obj: dict) -> GazEntry:
     exp = GAZETTEER_EXPECTED
     missing = [k for k in _REQUIRED_KEYS if k not in obj]
@@ -460,17 +484,15 @@ def _parse_entry(path: Path, lineno: int, obj: dict) -> GazEntry:
     unknown = sorted(set(obj) - set(_REQUIRED_KEYS) - set(_OPTIONAL_KEYS))
     if unknown:
         raise bad_line(path, lineno, f"unknown key(s) {', '.join(unknown)}", exp)
-    for key in ("id", "canonical", "kind"):
+    for key in ("id", "kind"):
         if not _nonempty_str(obj[key]):
             raise bad_line(path, lineno, f"'{key}' must be a non-empty string, found {obj[key]!r}", exp)
+    entry_names(path, lineno, obj)
     if obj["kind"] not in KINDS:
         raise bad_line(path, lineno, f"unknown kind '{obj['kind']}' (valid: {', '.join(KINDS)})", exp)
     if obj["parent"] is not None and not _nonempty_str(obj["parent"]):
         raise bad_line(path, lineno, f"'parent' must be a canonical name or null, found {obj['parent']!r}", exp)
-    for key in (*_LIST_KEYS, "ambiguous_aliases"):
-        value = obj.get(key, [])
-        if not isinstance(value, list) or not all(_nonempty_str(v) for v in value):
-            raise bad_line(path, lineno, f"'{key}' must be a list of non-empty strings, found {value!r}", exp)
+    _check_name_list(path, lineno, obj, "ambiguous_aliases")
     if "field" in obj and not _nonempty_str(obj["field"]):
         raise bad_line(path, lineno, f"'field' must be a non-empty string, found {obj['field']!r}", exp)
     surfaces = {obj["canonical"], *obj["aliases_ko"], *obj["aliases_en"], *obj["abbreviations"]}

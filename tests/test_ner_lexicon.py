@@ -55,8 +55,8 @@ def test_load_names_missing_file_is_e016(tmp_path):
 @pytest.mark.parametrize("line, detail", [
     ("{oops", r"invalid JSON"),
     ('["새솔연구소"]', r"expected a JSON object, found list"),
-    ('{"aliases_ko": ["새솔랩"]}', r"no 'canonical' name"),
-    ('{"canonical": "새솔랩", "aliases_ko": "새솔"}', r"'aliases_ko' must be a list of strings"),
+    ('{"aliases_ko": ["새솔랩"]}', r"'canonical' must be a non-empty string, found None"),
+    ('{"canonical": "새솔랩", "aliases_ko": "새솔"}', r"'aliases_ko' must be a list of non-empty strings"),
 ])
 def test_load_names_bad_jsonl_names_the_line(tmp_path, line, detail):
     gaz = tmp_path / "gaz.jsonl"

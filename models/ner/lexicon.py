@@ -39,15 +39,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import corpora_dir
-from ..datafiles import bad_line, read_jsonl, read_name_list
+from ..datafiles import read_jsonl, read_name_list
 from ..errors import BackendError, Errors
-from ..gazetteer import GAZETTEER_EXPECTED
+from ..gazetteer import GAZETTEER_EXPECTED, entry_names
 from ..nlp import doc_text
 
 #: Lexicon labels and the feature values they set (first token, other tokens).
 FEATURES = {"ORG": ("OrgB", "OrgI"), "LOC": ("LocB", "LocI")}
-#: A gazetteer entry's name lists, after its canonical name (:attr:`models.gazetteer.GazEntry.surfaces`).
-_NAME_LISTS = ("aliases_ko", "aliases_en", "abbreviations")
 #: A name longer than this many tokens is never matched (keeps the scan bounded).
 MAX_TOKENS = 8
 
@@ -61,13 +59,14 @@ def default_lexicon_paths() -> dict[str, tuple[Path, ...]]:
 
 def _read_names(path: Path) -> Iterable[str]:
     """Names in a ``.txt`` (one a line, ``#`` comments) or a gazetteer ``.jsonl``
-    (each line's canonical name, aliases and abbreviations; the other fields of
-    an entry are not needed here and not checked).
+    (each line's canonical name, aliases and abbreviations, checked by
+    :func:`models.gazetteer.entry_names`; the other fields of an entry are not
+    needed here and not checked).
 
     Raises:
         BackendError: E016 when the file does not exist.
         DataFileError: E003 naming ``path:line`` for a line that is not a JSON
-            object with a ``canonical`` name and lists of aliases.
+            object with a non-empty ``canonical`` name and lists of names.
     """
     if not path.exists():
         raise BackendError(Errors.E016.format(path=path, detail="lexicon file not found"))
@@ -75,15 +74,7 @@ def _read_names(path: Path) -> Iterable[str]:
         yield from read_name_list(path)
         return
     for lineno, obj in read_jsonl(path, GAZETTEER_EXPECTED):
-        canonical = obj.get("canonical")
-        if not isinstance(canonical, str) or not canonical.strip():
-            raise bad_line(path, lineno, "no 'canonical' name", GAZETTEER_EXPECTED)
-        yield canonical
-        for field in _NAME_LISTS:
-            names = obj.get(field, [])
-            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                raise bad_line(path, lineno, f"'{field}' must be a list of strings", GAZETTEER_EXPECTED)
-            yield from names
+        yield from entry_names(path, lineno, obj)
 
 
 def load_names(paths: Mapping[str, Iterable[Path]] | None = None) -> dict[str, str]:
