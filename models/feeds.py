@@ -39,7 +39,7 @@ import httpx
 
 from . import __version__
 from .errors import Errors, FeedParseError, FetchError, FetchRefused
-from .ingest import decode_bytes, parse_published_at, read_html
+from .ingest import decode_bytes, decode_text, parse_published_at, read_html
 from .schema import QuarantineRecord, RawArticle
 
 #: Sent with every request, and the agent robots.txt rules are matched against.
@@ -296,12 +296,13 @@ def page_to_article(data: bytes, url: str, item: Optional[FeedItem] = None,
     """
     if content_type and content_type.split(";")[0].strip().lower() == "text/plain":
         try:
-            text, encoding = decode_bytes(data, url)
+            text, encoding, replaced = decode_text(data, url)
         except Exception as exc:  # noqa: BLE001 - DecodeError, reported as a record
             return QuarantineRecord(url, type(exc).__name__, str(exc))
         if not text.strip():
             return QuarantineRecord(url, "EmptyArticle", Errors.E012.format(source=url))
-        raw: Union[RawArticle, QuarantineRecord] = RawArticle(source=url, text=text, format="txt", encoding=encoding)
+        raw: Union[RawArticle, QuarantineRecord] = RawArticle(source=url, text=text, format="txt", encoding=encoding,
+                                                              replaced=replaced)
     else:
         try:
             raw = read_html(data, url)

@@ -33,6 +33,7 @@ name falls back to the host name, so explicit meta tags, read with the stdlib
 from __future__ import annotations
 
 import codecs
+import errno
 import glob
 import gzip
 import io
@@ -50,7 +51,7 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Optional, Sequence, Union
+from typing import Any, BinaryIO, Iterator, NamedTuple, Optional, Sequence, Union
 
 from models.errors import DecodeError, Errors
 from models.schema import QuarantineRecord, RawArticle
@@ -59,16 +60,21 @@ from models.schema import QuarantineRecord, RawArticle
 #: offset is exact and needs no tz database.
 KST = timezone(timedelta(hours=9), "KST")
 
-#: Our field → the JSON keys tried for it, in order; the first non-empty wins.
-#: ``source`` here is the *publisher* named in the record (the ``RawArticle.source``
-#: is always the location the record was read from).
+#: Our field → the JSON keys tried for it, in order; the first non-empty wins (for
+#: ``publisher``, the first that is not a URL: dumps such as Wikinews keep the
+#: article's URL under ``source`` and the outlet under ``publisher``). The
+#: ``RawArticle.source`` is always the location the record was read from.
 DEFAULT_FIELD_MAP: dict[str, list[str]] = {
     "title": ["title", "headline", "제목"],
     "text": ["text", "body", "content", "article", "본문"],
     "published_at": ["date", "published_at", "published", "pub_date", "datetime", "날짜"],
     "url": ["url", "link"],
-    "source": ["source", "publisher", "press", "언론사"],
+    "publisher": ["publisher", "press", "언론사", "source"],
 }
+
+#: Field names a ``field_map`` may also use for one of ours: ``source`` (the old
+#: name of ``publisher``).
+FIELD_ALIASES = {"source": "publisher"}
 
 _MB = 1024 * 1024
 
@@ -115,7 +121,7 @@ class IngestConfig:
     """Our field → candidate JSON keys, tried in order. Fields left out keep their
     defaults (:data:`DEFAULT_FIELD_MAP`), so ``{"text": ["본문"]}`` only changes
     where the text is looked for. Valid fields: title, text, published_at, url,
-    source (the publisher)."""
+    publisher (``source`` is accepted as its old name)."""
 
     max_member_bytes: int = 50 * _MB
     """Largest archive member read, uncompressed (default 50 MB). A member whose
@@ -138,11 +144,16 @@ class IngestConfig:
     themselves are streamed and may be of any size."""
 
     def __post_init__(self) -> None:
-        unknown = sorted(set(self.field_map) - set(DEFAULT_FIELD_MAP))
+        unknown = sorted(set(self.field_map) - set(DEFAULT_FIELD_MAP) - set(FIELD_ALIASES))
         if unknown:
             raise ValueError(Errors.E013.format(
                 value=", ".join(unknown), option="IngestConfig.field_map",
                 valid=", ".join(DEFAULT_FIELD_MAP)))
+        for name, keys in self.field_map.items():
+            if not isinstance(keys, list) or not keys or not all(isinstance(k, str) and k for k in keys):
+                raise ValueError(Errors.E013.format(
+                    value=keys, option=f"IngestConfig.field_map[{name!r}]",
+                    valid='a non-empty list of JSON keys, e.g. ["본문"]'))
         for name in ("max_member_bytes", "max_archive_bytes", "max_file_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
@@ -153,15 +164,18 @@ class IngestConfig:
         """Return the JSON keys tried for our field ``name`` (configured, else default).
 
         Args:
-            name: One of title, text, published_at, url, source.
+            name: One of title, text, published_at, url, publisher.
 
         Returns:
             The candidate keys, in the order they are tried.
 
         Example:
-            >>> IngestConfig().keys_for("source")
-            ['source', 'publisher', 'press', '언론사']
+            >>> IngestConfig().keys_for("publisher")
+            ['publisher', 'press', '언론사', 'source']
         """
+        for alias, field_name in FIELD_ALIASES.items():
+            if field_name == name and alias in self.field_map and name not in self.field_map:
+                return list(self.field_map[alias])
         return list(self.field_map.get(name, DEFAULT_FIELD_MAP[name]))
 
 
@@ -211,46 +225,152 @@ def _is_hidden(parts: Sequence[str]) -> bool:
     return any(part.startswith(".") and part not in (".", "..") for part in parts)
 
 
-def _walk_folder(folder: Path) -> list[Path]:
-    """Return the readable files under ``folder``, sorted by their path parts.
+def source_name(path: Union[str, Path]) -> str:
+    """A path as text that can be written anywhere: valid UTF-8, nothing lost.
+
+    POSIX file names are bytes; Python decodes those that are not UTF-8 with
+    surrogate escapes, which no UTF-8 writer (Parquet, JSON) accepts. Those bytes
+    are written as ``\\xNN`` instead, so the name stays recognisable and exact.
+
+    >>> source_name(os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
+    """
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
+def _link_problem(path: str, exc: OSError) -> QuarantineRecord:
+    source = source_name(path)
+    if exc.errno == errno.ELOOP:
+        kind, detail = "SymlinkLoop", "it is part of a loop of symbolic links"
+    elif exc.errno == errno.ENOENT:
+        kind, detail = "DanglingLink", "its target does not exist"
+    else:
+        kind, detail = "Unreadable", _os_detail(exc)
+    return _quarantine(source, kind, Errors.E046.format(source=source, detail=detail))
+
+
+def _os_detail(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _not_regular(path: str) -> QuarantineRecord:
+    source = source_name(path)
+    return _quarantine(source, "UnsupportedFormat", Errors.E014.format(
+        source=source, detail="not a regular file or folder"))
+
+
+def _walk_folder(folder: Path, visited: Optional[set] = None) -> Iterator[Union[Path, QuarantineRecord]]:
+    """Yield the readable files under ``folder``, and a record for each problem, sorted by path parts.
 
     Sorting by parts rather than by the joined string compares folder ``a`` with
     file ``a.txt`` by name, not by the code point of the separator, so the order
-    is the same on every platform (``a/z.txt`` before ``a.txt``).
+    is the same on every platform (``a/z.txt`` before ``a.txt``). Links are
+    followed; a link back to a folder being read is a ``DirectoryLoop`` record, a
+    dangling link or a loop of links a ``DanglingLink``/``SymlinkLoop`` record,
+    and a folder that cannot be listed an ``Unlistable`` record. Hidden entries
+    and files no reader handles are skipped.
     """
-    found: list[tuple[tuple[str, ...], Path]] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = Path(root).relative_to(folder).parts
-        for name in files:
-            if not name.startswith(".") and detect_format(name) is not None:
-                found.append(((*rel, name), Path(root) / name))
-    return [path for _, path in sorted(found)]
+    try:
+        st = os.stat(folder)
+    except OSError as exc:
+        yield _link_problem(os.fspath(folder), exc)
+        return
+    key = (st.st_dev, st.st_ino)
+    visited = set() if visited is None else visited
+    if key in visited:
+        return
+    visited.add(key)
+    yield from _walk_listed(os.fspath(folder), [key], visited)
+
+
+def _walk_listed(folder: str, ancestors: list, visited: set) -> Iterator[Union[Path, QuarantineRecord]]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        source = source_name(folder)
+        yield _quarantine(source, "Unlistable", Errors.E047.format(source=source, detail=_os_detail(exc)))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            st = os.stat(entry.path)  # follows links
+        except OSError as exc:
+            if entry.is_symlink():
+                if detect_format(entry.name) is not None or exc.errno == errno.ELOOP:
+                    yield _link_problem(entry.path, exc)
+                continue
+            source = source_name(entry.path)
+            yield _quarantine(source, "Unreadable", Errors.E014.format(source=source, detail=_os_detail(exc)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            key = (st.st_dev, st.st_ino)
+            if key in ancestors:
+                source = source_name(entry.path)
+                yield _quarantine(source, "DirectoryLoop", Errors.E048.format(
+                    source=source, target=source_name(os.path.realpath(entry.path))))
+            elif key not in visited:  # a folder reached twice through links is read once
+                visited.add(key)
+                yield from _walk_listed(entry.path, [*ancestors, key], visited)
+        elif detect_format(entry.name) is None:
+            continue
+        elif stat.S_ISREG(st.st_mode):
+            yield Path(entry.path)
+        else:
+            yield _not_regular(entry.path)
 
 
 def _expand_one(item: Union[str, Path]) -> Iterator[Union[Path, QuarantineRecord]]:
     path = Path(item)
-    text = str(item)
-    if path.is_file():
+    text = source_name(item)
+    try:
+        os.lstat(path)
+    except OSError:
+        if _GLOB_CHARS.search(text):
+            yield from _expand_glob(os.fspath(item))
+        else:
+            yield _quarantine(text, "NotFound", Errors.E009.format(source=text))
+        return
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        yield _link_problem(os.fspath(path), exc)
+        return
+    if stat.S_ISREG(st.st_mode):
         # Named explicitly, so an unreadable kind is reported, not skipped.
         yield path if detect_format(path.name) is not None else _unsupported(text)
-    elif path.is_dir():
+    elif stat.S_ISDIR(st.st_mode):
         yield from _walk_folder(path)
-    elif path.exists():
-        yield _quarantine(text, "UnsupportedFormat", Errors.E014.format(
-            source=text, detail="not a regular file or folder"))
-    elif _GLOB_CHARS.search(text):
-        matches = sorted(glob.glob(text, recursive=True))
-        if not matches:
-            yield _quarantine(text, "NotFound", Errors.E009.format(source=text))
-        for match in matches:
-            match_path = Path(match)
-            if match_path.is_dir():
-                yield from _walk_folder(match_path)
-            elif match_path.is_file() and detect_format(match_path.name) is not None:
-                yield match_path
     else:
+        yield _not_regular(os.fspath(path))
+
+
+def _expand_glob(pattern: str) -> Iterator[Union[Path, QuarantineRecord]]:
+    matches = sorted(glob.glob(pattern, recursive=True))
+    if not matches:
+        text = source_name(pattern)
         yield _quarantine(text, "NotFound", Errors.E009.format(source=text))
+    for match in matches:
+        match_path = Path(match)
+        if match_path.is_dir():
+            yield from _walk_folder(match_path)
+        elif detect_format(match_path.name) is None:
+            continue
+        elif match_path.is_file():
+            yield match_path
+        else:
+            try:
+                os.stat(match_path)
+            except OSError as exc:
+                yield _link_problem(match, exc)
+                continue
+            yield _not_regular(match)
 
 
 def expand_inputs(inputs: Sequence[Union[str, Path]]) -> Iterator[Union[Path, QuarantineRecord]]:
@@ -276,11 +396,11 @@ def expand_inputs(inputs: Sequence[Union[str, Path]]) -> Iterator[Union[Path, Qu
     """
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for item in inputs:
         for found in _expand_one(item):
             if isinstance(found, Path):
-                key = found.resolve()
+                key = os.path.realpath(found)  # never raises, even for a loop
                 if key in seen:
                     continue
                 seen.add(key)
@@ -356,6 +476,102 @@ def _declared_charset(data: bytes) -> Optional[str]:
     return match.group(1).decode("ascii").lower() if match else None
 
 
+#: Byte-order marks of the UTF-16/32 encodings, longest first (the UTF-32 LE mark
+#: starts with the UTF-16 LE one).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"))
+
+#: Share of a text's bytes that may be damaged (undecodable sequences replaced by
+#: U+FFFD, counted) before the input is quarantined instead.
+MAX_DAMAGED_SHARE = 0.005
+#: ... and the fewest readable characters a damaged text must still have.
+_MIN_READABLE_CHARS = 20
+
+
+class Decoded(NamedTuple):
+    """A decoded input: its text, the encoding used and how many byte sequences were replaced."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+
+
+def _decode_counting(data: bytes, encoding: str) -> tuple[str, int]:
+    """Decode with every undecodable sequence replaced by U+FFFD; return the text and how many."""
+    pieces: list[str] = []
+    bad, pos, n = 0, 0, len(data)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    while pos < n:
+        try:
+            pieces.append(decoder.decode(data[pos:], final=True))
+            break
+        except UnicodeDecodeError as exc:
+            pieces.append(decoder.decode(data[pos:pos + exc.start], final=True))
+            pieces.append("\ufffd")
+            bad += 1
+            pos += exc.end
+            decoder.reset()
+    return "".join(pieces), bad
+
+
+def decode_text(data: bytes, source: str) -> Decoded:
+    """Decode an input's bytes: strictly when possible, else repaired when only lightly damaged.
+
+    Order: a UTF-32/UTF-16 byte-order mark decodes as that; then strict UTF-8
+    (BOM or not), then strict CP949 (see :func:`decode_bytes`). When neither
+    decodes strictly, a text with at most :data:`MAX_DAMAGED_SHARE` of its bytes
+    damaged (a few bad sequences in a long UTF-8 or CP949 text) is decoded with
+    each bad sequence replaced by U+FFFD, and the count is returned; more damage
+    than that is an error.
+
+    Args:
+        data: The raw bytes of a file, archive member or JSONL line.
+        source: Where they came from, named in the error.
+
+    Returns:
+        The text, the encoding (``utf-8``, ``utf-8-sig``, ``cp949``, ``utf-16``,
+        ``utf-32``) and the number of replaced sequences (0 when strict).
+
+    Raises:
+        DecodeError: ``[E001]`` no encoding fits; ``[E049]`` too much damage.
+
+    Example:
+        >>> decode_text("기사 본문".encode("utf-16"), "a.txt")
+        Decoded(text='기사 본문', encoding='utf-16', replaced=0)
+    """
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            text, bad = _decode_counting(data[len(bom):], codec)
+            return _accept_damaged(text, name, bad, len(data), source, f"{name} with a byte-order mark")
+    try:
+        return Decoded(*decode_bytes(data, source))
+    except DecodeError as strict:
+        candidates = []
+        for codec in ("utf-8", "cp949"):
+            text, bad = _decode_counting(data[3:] if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else data,
+                                         codec)
+            if codec == "utf-8" or _is_plausible_korean(text.replace("\ufffd", "")):
+                candidates.append((bad, codec, text))
+        bad, codec, text = min(candidates)
+        if bad > _NOT_TEXT_SHARE * len(data):
+            raise  # not a damaged text but another kind of bytes: the strict error says what was tried
+        return _accept_damaged(text, codec, bad, len(data), source, str(strict).split(" (", 1)[-1].rstrip(".)"))
+
+
+#: Beyond this share of bad sequences the bytes are not a damaged text at all.
+_NOT_TEXT_SHARE = 0.05
+
+
+def _accept_damaged(text: str, encoding: str, bad: int, size: int, source: str, detail: str) -> Decoded:
+    if bad == 0:
+        return Decoded(text, encoding)
+    readable = len(text) - text.count("\ufffd") - sum(1 for ch in text if ch.isspace())
+    if bad > MAX_DAMAGED_SHARE * size or readable < _MIN_READABLE_CHARS:
+        raise DecodeError(Errors.E049.format(source=source, bad=bad, size=size, share=bad / max(1, size),
+                                             limit=MAX_DAMAGED_SHARE, detail=detail))
+    return Decoded(text, encoding, bad)
+
+
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     """Decode an input's bytes strictly as UTF-8 (BOM or not), else CP949.
 
@@ -364,7 +580,8 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     stale declaration. The declaration is honoured where it matters: a page that
     declares a Korean charset (euc-kr, ks_c_5601-1987, cp949 ...) and decodes as
     CP949 is accepted without the plausibility check undeclared bytes must pass.
-    Pure ASCII is UTF-8. Nothing is ever decoded with ``errors="replace"``.
+    Pure ASCII is UTF-8. Nothing is decoded with replacement here (see
+    :func:`decode_text` for lightly damaged inputs).
 
     Args:
         data: The raw bytes of a file, archive member or JSONL line.
@@ -496,10 +713,10 @@ def _date_from_value(value: Any) -> Optional[datetime]:
 # ---------------------------------------------------------------------------
 
 def _read_txt(data: bytes, source: str) -> Union[RawArticle, QuarantineRecord]:
-    text, encoding = decode_bytes(data, source)
+    text, encoding, replaced = decode_text(data, source)
     if not text.strip():
         return _quarantine(source, "EmptyArticle", Errors.E012.format(source=source))
-    return RawArticle(source=source, text=text, format="txt", encoding=encoding)
+    return RawArticle(source=source, text=text, format="txt", encoding=encoding, replaced=replaced)
 
 
 class _HeadMetaParser(HTMLParser):
@@ -566,7 +783,7 @@ def _trafilatura():
 
 
 def read_html(data: bytes, source: str) -> Union[RawArticle, QuarantineRecord]:
-    html, encoding = decode_bytes(data, source)
+    html, encoding, replaced = decode_text(data, source)
     meta = read_html_meta(html)
     try:
         doc = _trafilatura().bare_extraction(html, with_metadata=True, include_comments=False)
@@ -587,6 +804,7 @@ def read_html(data: bytes, source: str) -> Union[RawArticle, QuarantineRecord]:
         publisher=_first(meta.get("og:site_name"), doc.sitename),
         format="html",
         encoding=encoding,
+        replaced=replaced,
     )
 
 
@@ -602,8 +820,19 @@ def _optional_str(value: Any) -> Optional[str]:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_text(value: Any) -> tuple[Any, int]:
+    """A JSON string with lone surrogates (``"\\ud800"`` is valid JSON, not valid
+    text: no UTF-8 writer takes it) replaced by U+FFFD, and how many."""
+    if not isinstance(value, str) or value.isascii():
+        return value, 0
+    return _LONE_SURROGATE.subn("\ufffd", value)
+
+
 def record_to_article(record: Any, source: str, fmt: str, encoding: Optional[str],
-                      config: IngestConfig) -> Union[RawArticle, QuarantineRecord]:
+                      config: IngestConfig, replaced: int = 0) -> Union[RawArticle, QuarantineRecord]:
     """Map one JSON record to a RawArticle using ``config.field_map``.
 
     Args:
@@ -640,19 +869,31 @@ def record_to_article(record: Any, source: str, fmt: str, encoding: Optional[str
     if not text.strip():
         return _quarantine(source, "EmptyArticle", Errors.E012.format(source=source))
     url = _optional_str(_lookup(record, config.keys_for("url")))
-    publisher = _optional_str(_lookup(record, config.keys_for("source")))
-    if publisher is not None and publisher.lower().startswith(("http://", "https://")):
-        # Dumps such as Wikinews put the article's URL under "source": it is no publisher name.
-        url, publisher = url or publisher, None
+    publisher = None
+    for key in config.keys_for("publisher"):
+        value = _optional_str(record.get(key))
+        if value is None:
+            continue
+        if value.lower().startswith(("http://", "https://")):
+            # Dumps such as Wikinews put the article's URL under "source": it is no publisher name.
+            url = url or value
+            continue
+        publisher = value
+        break
+    text, bad = _valid_text(text)
+    title, bad_title = _valid_text(_optional_str(_lookup(record, config.keys_for("title"))))
+    url, _ = _valid_text(url)
+    publisher, _ = _valid_text(publisher)
     return RawArticle(
         source=source,
         text=text,
-        title=_optional_str(_lookup(record, config.keys_for("title"))),
+        title=title,
         published_at=_date_from_value(_lookup(record, config.keys_for("published_at"))),
         url=url,
         publisher=publisher,
         format=fmt,
         encoding=encoding,
+        replaced=replaced + bad + bad_title,
     )
 
 
@@ -667,7 +908,7 @@ def _loads(text: str, source: str) -> tuple[Any, Optional[QuarantineRecord]]:
 
 
 def _iter_json(data: bytes, source: str, config: IngestConfig) -> Iterator[Union[RawArticle, QuarantineRecord]]:
-    text, encoding = decode_bytes(data, source)
+    text, encoding, replaced = decode_text(data, source)
     if not text.strip():
         yield _quarantine(source, "EmptyArticle", Errors.E012.format(source=source))
         return
@@ -678,7 +919,7 @@ def _iter_json(data: bytes, source: str, config: IngestConfig) -> Iterator[Union
     if isinstance(value, dict):
         wrapped = next((value[k] for k in ("articles", "items", "data") if isinstance(value.get(k), list)), None)
         if wrapped is None:
-            yield record_to_article(value, source, "json", encoding, config)
+            yield record_to_article(value, source, "json", encoding, config, replaced)
             return
         value = wrapped
     if not isinstance(value, list):
@@ -688,7 +929,7 @@ def _iter_json(data: bytes, source: str, config: IngestConfig) -> Iterator[Union
     if not value:
         yield _quarantine(source, "EmptyArticle", Errors.E012.format(source=source))
     for index, record in enumerate(value, start=1):
-        yield record_to_article(record, f"{source}#{index}", "json", encoding, config)
+        yield record_to_article(record, f"{source}#{index}", "json", encoding, config, replaced)
 
 
 def _iter_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, Optional[bytes]]]:
@@ -717,7 +958,7 @@ def _iter_jsonl(stream: BinaryIO, source: str, config: IngestConfig) -> Iterator
                 source=line_source, size=f"more than {config.max_file_bytes}", cap=config.max_file_bytes))
             continue
         try:
-            text, encoding = decode_bytes(line, line_source)
+            text, encoding, replaced = decode_text(line, line_source)
         except DecodeError as exc:
             any_line = True
             yield _quarantine(line_source, "DecodeError", str(exc))
@@ -726,7 +967,8 @@ def _iter_jsonl(stream: BinaryIO, source: str, config: IngestConfig) -> Iterator
             continue
         any_line = True
         value, error = _loads(text, line_source)
-        yield error if error is not None else record_to_article(value, line_source, "jsonl", encoding, config)
+        yield error if error is not None else record_to_article(value, line_source, "jsonl", encoding, config,
+                                                                replaced)
     if not any_line:
         yield _quarantine(source, "EmptyArticle", Errors.E012.format(source=source))
 
@@ -829,7 +1071,7 @@ _ZIP_MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, Runtime
 
 
 def _iter_zip(path: Path, config: IngestConfig) -> Iterator[Union[RawArticle, QuarantineRecord]]:
-    archive = str(path)
+    archive = source_name(path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -889,7 +1131,7 @@ _TAR_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
 
 
 def _iter_tar(path: Path, config: IngestConfig) -> Iterator[Union[RawArticle, QuarantineRecord]]:
-    archive = str(path)
+    archive = source_name(path)
     try:
         # Streaming mode: one forward pass, no seeking and no member index in memory.
         tf = tarfile.open(path, mode="r|*")
@@ -907,7 +1149,7 @@ def _iter_tar(path: Path, config: IngestConfig) -> Iterator[Union[RawArticle, Qu
             except _TAR_ERRORS as exc:
                 yield _corrupt(archive, exc)
                 return
-            name = member.name
+            name = source_name(member.name)  # tar names are bytes: keep undecodable ones readable
             if member.isdir():
                 continue
             status = _member_status(name)
@@ -964,7 +1206,7 @@ class _CappedLines:
 
 
 def _iter_jsonl_file(path: Path, fmt: str, config: IngestConfig) -> Iterator[Union[RawArticle, QuarantineRecord]]:
-    source = str(path)
+    source = source_name(path)
     try:
         handle = open(path, "rb")
     except OSError as exc:
@@ -985,7 +1227,7 @@ def _iter_jsonl_file(path: Path, fmt: str, config: IngestConfig) -> Iterator[Uni
 
 
 def _read_file(path: Path, config: IngestConfig) -> Iterator[Union[RawArticle, QuarantineRecord]]:
-    source = str(path)
+    source = source_name(path)
     fmt = detect_format(path.name)
     if fmt in ("jsonl", "jsonl.gz"):
         yield from _iter_jsonl_file(path, fmt, config)

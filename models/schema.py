@@ -12,6 +12,8 @@ whole 원.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
@@ -28,6 +30,22 @@ PARTITION_COLUMN = "pub_month"
 TS = pa.timestamp("us", tz="UTC")
 
 
+def article_id(body: str) -> str:
+    """Stable id of an article: SHA-256 of its NFC-normalised cleaned body, 16 hex chars.
+
+    >>> article_id("네이버가 발표했다.") == article_id("네이버가 발표했다.")
+    True
+    """
+    norm = unicodedata.normalize("NFC", body).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def partition_month(published_at: Optional[datetime], ingested_at: datetime) -> str:
+    """``YYYY-MM`` of the published date (or the ingest date when unknown)."""
+    when = published_at or ingested_at
+    return f"{when.year:04d}-{when.month:02d}"
+
+
 @dataclass(frozen=True)
 class RawArticle:
     """An article as read from an input, before cleaning."""
@@ -41,6 +59,8 @@ class RawArticle:
     #: Which reader produced it (``txt``, ``html``, ``json`` ...).
     format: str = "txt"
     encoding: Optional[str] = None
+    #: Damaged byte sequences (or lone surrogates in JSON) replaced by U+FFFD when decoding.
+    replaced: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,8 @@ class QuarantineRecord:
     run_id: str = ""
     ingested_at: Optional[datetime] = None
     pub_month: str = ""
+    #: where analysis failed (clean, tokenize, ner, rules, extract); None for inputs that could not be read
+    stage: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,10 @@ class Article:
     reporter_emails: tuple[str, ...] = ()
     removed_boilerplate: int = 0
     pub_month: str = ""
+    #: why cleaning kept text it would otherwise have cut (see ``models.clean``), or None
+    cleaning_note: Optional[str] = None
+    #: damaged byte sequences replaced by U+FFFD when the input was decoded (0: decoded strictly)
+    decode_replacements: int = 0
 
 
 @dataclass(frozen=True)
@@ -134,7 +160,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("article_id", _S), ("source", _S), ("title", _S), ("publisher", _S),
         ("published_at", TS), ("body", _S), ("run_id", _S), ("ingested_at", TS),
         ("url", _S), ("byline", _S), ("reporter_emails", pa.list_(_S)),
-        ("removed_boilerplate", _I32), (PARTITION_COLUMN, _S),
+        ("removed_boilerplate", _I32), ("cleaning_note", _S), ("decode_replacements", _I32), (PARTITION_COLUMN, _S),
     ]),
     "entities": pa.schema([
         ("article_id", _S), ("sent_idx", _I32), ("start", _I32), ("end", _I32),
@@ -155,7 +181,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "quarantine": pa.schema([
         ("source", _S), ("error_type", _S), ("error", _S), ("run_id", _S),
-        ("ingested_at", TS), (PARTITION_COLUMN, _S),
+        ("ingested_at", TS), ("stage", _S), (PARTITION_COLUMN, _S),
     ]),
 }
 

@@ -5,8 +5,8 @@ with their coded message; nothing else is caught here.
 """
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -16,20 +16,7 @@ from models.errors import KornewsError
 from models.ner import ARCHITECTURES, SELECTIONS
 from models.tokenize import BACKENDS
 
-TOKENIZER_OPTION = click.option("--tokenizer", type=click.Choice(BACKENDS), default="kiwi", show_default=True,
-                                help="Morphological tokenizer backend.")
-NER_OPTION = click.option("--ner", default="default", show_default=True,
-                          help="Statistical NER: default, none, spacy, spacy:PATH or hf:PATH (local checkpoint).")
-
-
-def _quiet_prefect(verbose: bool) -> None:
-    # Prefect logs every task run at INFO; the progress bar and summary say more, more briefly.
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # The ephemeral API server starts in ~7-15 s on an idle 2-core machine; Prefect's
-    # 20 s default fails runs on a busy one.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+from .options import analysis_options, command_errors, hold_output, make_config, parse_field_map, quiet_prefect
 
 
 class LazyGroup(click.Group):
@@ -67,17 +54,6 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-def parse_field_map(value: str) -> dict:
-    """``--field-map`` JSON → dict, or a usage error naming the option."""
-    try:
-        mapping = json.loads(value)
-    except json.JSONDecodeError as e:
-        raise click.BadParameter(f"--field-map is not valid JSON: {e}") from None
-    if not isinstance(mapping, dict):
-        raise click.BadParameter('--field-map must be a JSON object, e.g. \'{"text": ["본문"]}\'')
-    return mapping
-
-
 @click.group(cls=LazyGroup)
 @click.version_option(package_name="kornews")
 def cli() -> None:
@@ -88,45 +64,50 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1)
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder (one Parquet dataset per table).")
-@TOKENIZER_OPTION
-@NER_OPTION
-@click.option("--batch-size", default=64, show_default=True, help="Articles per batch.")
-@click.option("--field-map", default=None, help='JSON key mapping, e.g. \'{"text": ["본문"]}\'.')
+@analysis_options
+@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 10_000), help="Articles per batch.")
+@click.option("--field-map", default=None,
+              help='JSON key mapping, e.g. \'{"text": ["본문"], "publisher": ["언론사"]}\'. Fields: title, text, '
+                   'published_at, url, publisher.')
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
 @click.option("--dry-run", is_flag=True, help="Print sample extractions of the first inputs; write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's task logs.")
-def run(inputs, out, tokenizer, ner, batch_size, field_map, no_progress, dry_run, verbose):
+def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, field_map, no_progress, dry_run, verbose):
     """Run the main job: ingest INPUTS (files, folders, globs, archives), extract, write Parquet.
 
     With no INPUTS it runs on the sample corpus in corpora/samples.
 
     Example:
 
+    \b
         kornews run ../shared/corpora/seeds --out out
     """
-    _quiet_prefect(verbose)
+    quiet_prefect(verbose)
     from pipeline.config import PipelineConfig
 
-    kwargs = dict(out=out, tokenizer=tokenizer, ner=ner, batch_size=batch_size, progress=not no_progress)
+    kwargs = dict(out=out, tokenizer=tokenizer, ner=ner, device=device, max_article_chars=max_article_chars,
+                  batch_size=batch_size, progress=not no_progress)
     if inputs:
         kwargs["inputs"] = list(inputs)
     if field_map:
         kwargs["field_map"] = parse_field_map(field_map)
-    try:
-        config = PipelineConfig(**kwargs)
-    except ValueError as e:
-        raise click.UsageError(str(e)) from None
-    if dry_run:
-        _dry_run(config)
-        return
-    from pipeline.flows import run_flow
-    from pipeline.progress import print_summary
+    config = make_config(PipelineConfig, **kwargs)
+    with command_errors():
+        from models.document import resolve_tokenizer
 
-    try:
-        summary = run_flow(config)
-    except KornewsError as e:
-        raise click.ClickException(str(e)) from None
-    print_summary(summary)
+        resolve_tokenizer(config.ner, config.tokenizer)  # a tokenizer the model refuses: say so before loading
+        if dry_run:
+            _dry_run(config)
+            return
+        with contextlib.ExitStack() as stack:
+            hold_output(config.out_path, stack)  # refused at once, not after Prefect's start-up
+            from pipeline.flows import run_flow
+            from pipeline.progress import print_summary
+            from pipeline.server import prefect_api
+
+            stack.enter_context(prefect_api())
+            summary = run_flow(config)
+        print_summary(summary)
 
 
 def _dry_run(config) -> None:
@@ -136,9 +117,9 @@ def _dry_run(config) -> None:
     from models.ingest import iter_articles
     from models.schema import RawArticle
     from models.store import utcnow
-    from pipeline.flows import ingest_config
+    from pipeline.batch import ingest_config
 
-    analyzer = get_analyzer(config.tokenizer, config.ner, "quarantine")
+    analyzer = get_analyzer(*config.analyzer_key())
     raws = [r for r in islice(iter_articles(config.inputs, ingest_config(config)), 5) if isinstance(r, RawArticle)]
     records = analyzer.process(raws, "dry-run", utcnow())
     for p in records.paper_counts:
@@ -155,28 +136,30 @@ def _dry_run(config) -> None:
               help='JSONL, one {"id": ..., "text": ...} per line ("-" for stdin).')
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help='JSONL, one {"id": ..., "entities": [...]} per line ("-" for stdout).')
-@TOKENIZER_OPTION
-@NER_OPTION
-@click.option("--batch-size", default=128, show_default=True)
-def tag(input_path, output_path, tokenizer, ner, batch_size):
+@analysis_options
+@click.option("--batch-size", default=128, show_default=True, type=click.IntRange(1, 100_000))
+def tag(input_path, output_path, tokenizer, ner, device, max_article_chars, batch_size):
     """Tag sentences or paragraphs: entities with exact offsets, canonical names and MONEY norms.
 
     Streams: lines are read, tagged and written in batches. A line that is not
-    a JSON object with a string "text" gets an output line with "error" and
-    an empty entity list, and is reported on stderr.
+    a JSON object with a string "text", or whose analysis fails, gets an output
+    line with "error" and an empty entity list, and is reported on stderr.
 
     Example:
 
+    \b
         kornews tag --input sents.jsonl --output tagged.jsonl
     """
-    from models.tagging import tag_stream
+    from pipeline.config import AnalysisConfig
 
-    try:
-        fin = sys.stdin if input_path == "-" else open(input_path, encoding="utf-8-sig")
+    config = make_config(AnalysisConfig, tokenizer=tokenizer, ner=ner, device=device,
+                         max_article_chars=max_article_chars)
+    with command_errors():
+        from models.tagging import tag_stream
+
+        fin = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")  # decoded line by line
         fout = sys.stdout if output_path == "-" else open(output_path, "w", encoding="utf-8")
-        stats = tag_stream(fin, fout, tokenizer=tokenizer, ner=ner, batch_size=batch_size)
-    except KornewsError as e:
-        raise click.ClickException(str(e)) from None
+        stats = tag_stream(fin, fout, analyzer_key=config.analyzer_key(), batch_size=batch_size)
     click.echo(f"tagged {stats['lines']} lines, {stats['entities']} entities, {stats['errors']} bad lines", err=True)
 
 

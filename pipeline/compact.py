@@ -12,7 +12,7 @@ import click
 from models.compact import DEFAULT_TARGET_ROWS, compact
 from models.errors import KornewsError
 from models.schema import TABLES
-from models.store import OutputLock, remove_stale_temp_files
+from models.store import OutputLock, prepare_output
 
 
 @click.command(name="compact")
@@ -37,7 +37,7 @@ def compact_command(out, tables, target_rows, dry_run):
     try:
         with OutputLock(Path(out)):
             if not dry_run:
-                remove_stale_temp_files(Path(out))
+                prepare_output(Path(out))
             stats = compact(Path(out), list(tables) or None, target_rows, dry_run)
     except (KornewsError, ValueError) as e:
         raise click.ClickException(str(e)) from None

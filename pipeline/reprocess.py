@@ -41,7 +41,6 @@ import socket
 import tempfile
 import threading
 import time
-import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,15 +53,14 @@ from prefect.cache_policies import NO_CACHE
 from pydantic import Field
 
 from models.analyse import Records, get_analyzer
-from models.errors import KornewsError
 from models.ingest import iter_articles
-from models.schema import RawArticle
-from models.store import OutputLock, ParquetStore, read_table, remove_stale_temp_files, utcnow
-from models.tokenize import BACKENDS
+from models.store import OutputLock, read_table, utcnow
 
-from .config import PipelineConfig
-from .flows import RunSummary, batched, ingest_config, split_batch
+from .batch import RunSummary, analyse_batch, batched, ingest_config, new_run_id, open_store
+from .config import AnalysisConfig, PipelineConfig
+from .options import analysis_options, command_errors, hold_output, make_config, parse_field_map, quiet_prefect
 from .progress import RunProgress
+from .server import prefect_api
 from .tasks import write_parquet
 
 
@@ -136,12 +134,12 @@ def _known_ids(out_dir: str, token: str) -> frozenset:
     return frozenset(read_table(Path(out_dir), "articles", ["article_id"]).column("article_id").to_pylist())
 
 
-def analyse_chunk_fn(raws: Sequence[RawArticle], tokenizer: str, ner: str, errors: str, run_id: str,
-                     ingested_at: datetime, chunk: int = 0, known_from: Optional[str] = None) -> ChunkResult:
-    """Analyse one chunk of raw articles in this process (models cached per process).
+def analyse_chunk_fn(config: AnalysisConfig, items: Sequence, run_id: str, ingested_at: datetime, chunk: int = 0,
+                     known_from: Optional[str] = None) -> ChunkResult:
+    """Analyse one chunk of ingest items in this process (models cached per process).
 
     Args:
-        raws: the chunk, in input order.
+        items: the chunk, in input order: raw articles and quarantine records.
         known_from: output folder whose existing articles are skipped (reruns).
 
     Returns:
@@ -153,9 +151,9 @@ def analyse_chunk_fn(raws: Sequence[RawArticle], tokenizer: str, ner: str, error
     # start Dask workers with --nthreads 1 and more --nworkers instead).
     with _PROCESS_LOCK:
         with _staggered_model_load(get_analyzer.cache_info().currsize == 0):
-            analyzer = get_analyzer(tokenizer, ner, errors)
+            analyzer = get_analyzer(*config.analyzer_key())
         known = _known_ids(known_from, run_id).__contains__ if known_from else None
-        records = analyzer.process(raws, run_id, ingested_at, known)
+        records = analyse_batch(config, items, run_id, ingested_at, known)
     return ChunkResult(records, chunk, os.getpid(), socket.gethostname(), get_analyzer.cache_info().misses,
                        dict(analyzer.versions), time.perf_counter() - t0,
                        peak_rss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -164,12 +162,12 @@ def analyse_chunk_fn(raws: Sequence[RawArticle], tokenizer: str, ner: str, error
 # cache_result_in_memory=False: Prefect would otherwise keep up to 1000 results (whole
 # chunks of records) per worker process in its in-memory result cache.
 @task(name="analyse_chunk", cache_policy=NO_CACHE, cache_result_in_memory=False)
-def analyse_chunk(raws: Sequence[RawArticle], tokenizer: str, ner: str, errors: str, run_id: str,
-                  ingested_at: datetime, chunk: int = 0, known_from: Optional[str] = None) -> ChunkResult:
+def analyse_chunk(config: AnalysisConfig, items: Sequence, run_id: str, ingested_at: datetime, chunk: int = 0,
+                  known_from: Optional[str] = None) -> ChunkResult:
     """Clean, tokenize, tag and extract one chunk on a worker."""
     from prefect.settings import get_current_settings
 
-    result = analyse_chunk_fn(raws, tokenizer, ner, errors, run_id, ingested_at, chunk, known_from)
+    result = analyse_chunk_fn(config, items, run_id, ingested_at, chunk, known_from)
     url = get_current_settings().api.url
     result.api_url = str(url) if url else None
     return result
@@ -232,20 +230,17 @@ def _parallelism(config: ReprocessConfig) -> int:
 def reprocess_flow(config: ReprocessConfig) -> dict:
     """Reprocess ``config.inputs`` in parallel chunks; the rows equal a sequential ``run_flow``."""
     logger = get_run_logger()
-    run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    ingested_at = utcnow()
-    summary = RunSummary(run_id)
+    run_id, ingested_at = new_run_id(), utcnow()
+    summary = RunSummary(run_id=run_id)
     workers = _parallelism(config)
     max_in_flight = config.max_in_flight or 2 * workers
     pids: dict[tuple[str, int], int] = {}
     peak_rss: dict[tuple[str, int], float] = {}
     api_urls: set = set()
+    analysis = AnalysisConfig(**{k: getattr(config, k) for k in AnalysisConfig.model_fields})
     t_start = time.perf_counter()
-    with _output_lock(config.out_path):
-        stale = remove_stale_temp_files(config.out_path)
-        if stale:
-            logger.warning("removed %d partial files left by an interrupted run", stale)
-        store = ParquetStore(config.out_path, run_id)
+    with OutputLock(config.out_path):
+        store = open_store(config.out_path, run_id, ingested_at, None, logger)
         known_from = str(config.out_path.resolve())
         seen: set = set()
         pending = Records()
@@ -253,18 +248,13 @@ def reprocess_flow(config: ReprocessConfig) -> dict:
 
         def flush() -> None:
             nonlocal pending
-            if not (pending.articles or pending.quarantine):
+            if not (pending.articles or pending.quarantine or pending.skipped):
                 return
-            written = write_parquet(store, pending)
-            summary.articles += written["articles"]
-            summary.entities += written["entities"]
-            summary.paper_counts += written["paper_counts"]
-            summary.investments += written["investments"]
-            summary.quarantined += written["quarantine"]
+            summary.add(write_parquet(store, pending, logger))
             pending = Records()
 
         def collect() -> None:
-            future, bad, n_inputs = inflight.popleft()
+            future, n_inputs = inflight.popleft()
             res: ChunkResult = future.result()
             logger.debug("chunk %d: %.2f s on %s:%d (peak RSS %.0f MiB)", res.chunk, res.seconds, res.host, res.pid,
                          res.peak_rss_mib)
@@ -273,31 +263,22 @@ def reprocess_flow(config: ReprocessConfig) -> dict:
             api_urls.add(res.api_url)
             if not store.metadata.get("tokenizer"):
                 store.metadata.update({k: str(v) for k, v in res.versions.items()})
-            records = drop_known(res.records, seen, store.known_article)
-            for q in records.quarantine:
-                logger.warning("quarantined %s: %s", q.source, q.error)
-            records.quarantine.extend(bad)
-            summary.duplicates_skipped += records.skipped
-            summary.chars += sum(len(a.body) for a in records.articles)
-            pending.extend(records)
+            pending.extend(drop_known(res.records, seen, store.known_article))
             if len(pending.articles) + len(pending.quarantine) >= config.flush_articles:
                 flush()
             progress.advance(n_inputs, summary)
 
         with RunProgress(enabled=config.progress) as progress:
             for i, batch in enumerate(batched(iter_articles(config.inputs, ingest_config(config)), config.chunk_size)):
-                raws, bad = split_batch(batch, run_id, ingested_at)
-                for q in bad:
-                    logger.warning("quarantined %s: %s", q.source, q.error)
-                future = analyse_chunk.submit(raws, config.tokenizer, config.ner, config.errors, run_id,
-                                              ingested_at, i, known_from)
-                inflight.append((future, bad, len(batch)))
+                future = analyse_chunk.submit(analysis, batch, run_id, ingested_at, i, known_from)
+                inflight.append((future, len(batch)))
                 while len(inflight) >= max_in_flight:
                     collect()
             while inflight:
                 collect()
             flush()
             summary.seconds = time.perf_counter() - t_start
+            progress.advance(0, summary)
     logger.info("workers: %s; analyzer loads per worker: %s", len(pids), sorted(pids.values()))
     result = {r["metric"]: r["value"] for r in summary.rows()}
     result["workers_used"] = len(pids)
@@ -307,77 +288,10 @@ def reprocess_flow(config: ReprocessConfig) -> dict:
     return result
 
 
-#: output folders this process already locked (run_reprocess locks before starting a server)
-_HELD: set = set()
-
-
-@contextlib.contextmanager
-def _output_lock(out: Path) -> Iterator[None]:
-    key = str(Path(out).resolve())
-    if key in _HELD:  # flock is per open file: a second lock in this process would refuse itself
-        yield
-        return
-    with OutputLock(out):
-        _HELD.add(key)
-        try:
-            yield
-        finally:
-            _HELD.discard(key)
-
-
-@contextlib.contextmanager
-def prefect_api() -> Iterator[str]:
-    """One real Prefect API for the driver and every worker for the body of a ``with``.
-
-    The current settings' ``PREFECT_API_URL`` when set (environment, profile or a
-    test harness), else a local ``prefect server start`` (loopback, own
-    ``PREFECT_HOME``, stopped on exit).
-
-    Returns:
-        (yields) the API URL, e.g. ``http://127.0.0.1:43125/api``.
-    """
-    from prefect.context import refresh_global_settings_context
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-
-    url = get_current_settings().api.url
-    with contextlib.ExitStack() as stack:
-        if not url:
-            from .server import local_prefect_server
-
-            url = stack.enter_context(local_prefect_server())
-        env_before = os.environ.get("PREFECT_API_URL")
-        # The environment reaches spawned workers; the global settings context reaches
-        # Prefect's own threads (the process pool's log/event forwarding), which do not
-        # inherit context variables and would otherwise start an ephemeral server.
-        os.environ["PREFECT_API_URL"] = url
-        refresh_global_settings_context()
-        try:
-            with temporary_settings(updates={PREFECT_API_URL: url}):
-                yield url
-                _drain_prefect_services()
-        finally:
-            if env_before is None:
-                os.environ.pop("PREFECT_API_URL", None)
-            else:
-                os.environ["PREFECT_API_URL"] = env_before
-            refresh_global_settings_context()
-
-
-def _drain_prefect_services() -> None:
-    # Prefect ships logs and events from background services; they would otherwise
-    # flush at interpreter exit, after this API is gone, and start an ephemeral one.
-    try:
-        from prefect._internal.concurrency.services import QueueService
-
-        QueueService.drain_all(timeout=10)
-    except Exception:  # noqa: BLE001 - best effort; only log shipping is at stake
-        pass
-
-
 def run_reprocess(config: ReprocessConfig) -> dict:
     """Run :func:`reprocess_flow` with the right task runner against one real Prefect API."""
     # Lock first: a second run on the same --out is refused before a server is started.
-    with _output_lock(config.out_path), prefect_api():
+    with OutputLock(config.out_path, shared=True), prefect_api(shared=True):
         return reprocess_flow.with_options(task_runner=_task_runner(config))(config)
 
 
@@ -387,14 +301,14 @@ def run_reprocess(config: ReprocessConfig) -> dict:
 @click.option("--workers", type=click.IntRange(1, 512), default=None,
               help="Local worker processes [default: CPU count]. Ignored with --dask-address.")
 @click.option("--dask-address", default=None, help="Dask scheduler, e.g. tcp://127.0.0.1:8786 (default: local processes).")
-@click.option("--tokenizer", type=click.Choice(BACKENDS), default="kiwi", show_default=True,
-              help="Morphological tokenizer backend.")
-@click.option("--ner", default="default", show_default=True, help="Statistical NER: default, none, spacy, spacy:PATH or hf:PATH.")
-@click.option("--chunk-size", default=200, show_default=True, help="Articles per parallel task.")
+@analysis_options
+@click.option("--chunk-size", default=200, show_default=True, type=click.IntRange(1, 10_000),
+              help="Articles per parallel task.")
 @click.option("--field-map", default=None, help='JSON key mapping, e.g. \'{"text": ["본문"]}\'.')
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's task logs.")
-def reprocess(inputs, out, workers, dask_address, tokenizer, ner, chunk_size, field_map, no_progress, verbose):
+def reprocess(inputs, out, workers, dask_address, tokenizer, ner, device, max_article_chars, chunk_size, field_map,
+              no_progress, verbose):
     """Reprocess ARCHIVE... in parallel: the rows equal a sequential `kornews run` of the same input.
 
     Runs on local processes by default, or on a Dask cluster with
@@ -407,24 +321,22 @@ def reprocess(inputs, out, workers, dask_address, tokenizer, ner, chunk_size, fi
         kornews reprocess archive-2023.jsonl.gz archive-2024.zip --out out --workers 4
         kornews reprocess archive.jsonl.gz --out out --dask-address tcp://127.0.0.1:8786
     """
-
-    from .cli import _quiet_prefect, parse_field_map  # here, not at import: cli registers this command
-
-    _quiet_prefect(verbose)
-    kwargs = dict(inputs=list(inputs), out=out, tokenizer=tokenizer, ner=ner, chunk_size=chunk_size,
-                  dask_address=dask_address, progress=not no_progress)
+    quiet_prefect(verbose)
+    kwargs = dict(inputs=list(inputs), out=out, tokenizer=tokenizer, ner=ner, device=device,
+                  max_article_chars=max_article_chars, chunk_size=chunk_size, dask_address=dask_address,
+                  progress=not no_progress)
     if workers:
         kwargs["workers"] = workers
     if field_map:
         kwargs["field_map"] = parse_field_map(field_map)
-    try:
-        config = ReprocessConfig(**kwargs)
-    except ValueError as e:
-        raise click.UsageError(str(e)) from None
+    config = make_config(ReprocessConfig, **kwargs)
+    with command_errors():
+        from models.document import resolve_tokenizer
+
+        resolve_tokenizer(config.ner, config.tokenizer)
+        with contextlib.ExitStack() as stack:
+            hold_output(config.out_path, stack)  # refused at once, before a server is started
+            summary = run_reprocess(config)
     from .progress import print_summary
 
-    try:
-        summary = run_reprocess(config)
-    except KornewsError as e:
-        raise click.ClickException(str(e)) from None
     print_summary({k: v for k, v in summary.items() if not isinstance(v, list)})

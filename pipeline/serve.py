@@ -16,21 +16,15 @@ Prefect is imported only when the command runs: it costs seconds, and
 from __future__ import annotations
 
 import os
-import signal
 from contextlib import ExitStack
 from pathlib import Path
 
 import click
 
-from models.errors import KornewsError
-from models.tokenize import BACKENDS
+from .options import analysis_options, command_errors, make_config, quiet_prefect
+from .server import prefect_api
 
 DEFAULT_DEPLOYMENT = "kornews-ingest"
-
-
-def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
-    # SIGTERM unwinds like Ctrl-C, so every `with` block (the local server) is exited.
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _check_cron(expr: str) -> None:
@@ -93,10 +87,7 @@ def serve_deployment(config, *, name: str, cron: str | None, interval: float | N
               help="Seconds between runs.")
 @click.option("--once", is_flag=True, help="Run the ingest flow once, now, without a schedule or server.")
 @click.option("--name", default=DEFAULT_DEPLOYMENT, show_default=True, help="Deployment name.")
-@click.option("--tokenizer", type=click.Choice(BACKENDS), default="kiwi", show_default=True,
-              help="Morphological tokenizer backend.")
-@click.option("--ner", default="default", show_default=True,
-              help="Statistical NER: default, none, spacy, spacy:PATH or hf:PATH.")
+@analysis_options
 @click.option("--min-interval", default=1.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds between two requests to the same host.")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
@@ -106,8 +97,8 @@ def serve_deployment(config, *, name: str, cron: str | None, interval: float | N
 @click.option("--settle", default=2.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds an inbox file must be left unchanged before it is read.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's task logs.")
-def serve(inbox, feeds, out, cron, interval, once, name, tokenizer, ner, min_interval, timeout, retries, settle,
-          verbose):
+def serve(inbox, feeds, out, cron, interval, once, name, tokenizer, ner, device, max_article_chars, min_interval,
+          timeout, retries, settle, verbose):
     """Serve scheduled ingestion of inbox folders and RSS/Atom feeds as a Prefect deployment.
 
     Each inbox file is read once; each feed is polled with conditional GET and
@@ -130,34 +121,29 @@ def serve(inbox, feeds, out, cron, interval, once, name, tokenizer, ner, min_int
         raise click.UsageError("--once runs a single time now; it takes no --cron or --interval.")
     if not once and (cron is None) == (interval is None):
         raise click.UsageError("Give exactly one of --cron or --interval (or --once to run a single time).")
-    from pipeline.cli import _quiet_prefect  # here, not at import: cli registers this command
-
-    _quiet_prefect(verbose)
+    quiet_prefect(verbose)
     if cron is not None:
         _check_cron(cron)
     from pipeline.serve_flow import ServeConfig
 
-    try:
-        config = ServeConfig(inbox=[str(Path(p).resolve()) for p in inbox], feeds=list(feeds),
-                             out=str(Path(out).resolve()), tokenizer=tokenizer, ner=ner, min_interval=min_interval,
-                             timeout=timeout, fetch_retries=retries, settle_seconds=settle)
-    except ValueError as e:
-        raise click.UsageError(str(e)) from None
-    if once:
-        from pipeline.serve_flow import ingest_flow
+    config = make_config(ServeConfig, inbox=[str(Path(p).resolve()) for p in inbox], feeds=list(feeds),
+                         out=str(Path(out).resolve()), tokenizer=tokenizer, ner=ner, device=device,
+                         max_article_chars=max_article_chars, min_interval=min_interval, timeout=timeout,
+                         fetch_retries=retries, settle_seconds=settle)
+    with command_errors():
+        from models.document import resolve_tokenizer
+        from models.store import check_output_dir
 
+        resolve_tokenizer(config.ner, config.tokenizer)
+        check_output_dir(Path(config.out))
+        if once:
+            from pipeline.serve_flow import ingest_flow
+
+            with prefect_api():
+                summary = ingest_flow(config)
+            click.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
+            return
         try:
-            summary = ingest_flow(config)
-        except KornewsError as e:
-            raise click.ClickException(str(e)) from None
-        click.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
-        return
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        serve_deployment(config, name=name, cron=cron, interval=interval)
-    except KornewsError as e:
-        raise click.ClickException(str(e)) from None
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+            serve_deployment(config, name=name, cron=cron, interval=interval)
+        except KeyboardInterrupt:
+            click.echo("Stopped.", err=True)

@@ -33,11 +33,11 @@ from models.feeds import FeedItem, FeedResult, FeedValidators, Fetcher, FetchCon
 from models.ingest import iter_articles
 from models.schema import QuarantineRecord, RawArticle
 from models.state import IngestState, InboxScan
-from models.store import OutputLock, ParquetStore, partition_month, remove_stale_temp_files, utcnow
+from models.store import OutputLock, ParquetStore, utcnow
 
+from .batch import RunSummary, batched, new_run_id, open_store, stamp
 from .config import AnalysisConfig
-from .flows import batched
-from .tasks import analyse_articles, write_parquet
+from .flows import analyse_and_write
 
 #: Default back-off between the tries of one fetch, in seconds.
 DEFAULT_RETRY_DELAYS = [2.0, 10.0, 30.0]
@@ -122,12 +122,8 @@ def fetch_article(fetcher: Fetcher, item: FeedItem) -> RawArticle | QuarantineRe
 # Flow
 # ---------------------------------------------------------------------------
 
-def _stamp(q: QuarantineRecord, run_id: str, ingested_at: datetime) -> QuarantineRecord:
-    return QuarantineRecord(q.source, q.error_type, q.error, run_id, ingested_at, partition_month(None, ingested_at))
-
-
 def _failure(source: str, exc: BaseException, run_id: str, ingested_at: datetime) -> QuarantineRecord:
-    return _stamp(QuarantineRecord(source, type(exc).__name__, str(exc) or repr(exc)), run_id, ingested_at)
+    return stamp(QuarantineRecord(source, type(exc).__name__, str(exc) or repr(exc)), run_id, ingested_at)
 
 
 class _Run:
@@ -135,26 +131,21 @@ class _Run:
 
     def __init__(self, config: ServeConfig, store: ParquetStore, run_id: str, ingested_at: datetime, logger):
         self.config, self.store, self.run_id, self.ingested_at, self.logger = config, store, run_id, ingested_at, logger
+        self.counts = RunSummary(run_id=run_id)
         self.summary = {"run_id": run_id, "inbox_files": 0, "duplicate_files": 0, "feeds_polled": 0,
-                        "feeds_not_modified": 0, "pages_fetched": 0, "articles": 0, "duplicates_skipped": 0,
-                        "quarantined": 0, "seconds": 0.0}
+                        "feeds_not_modified": 0, "pages_fetched": 0}
 
     def write(self, raws: list[RawArticle], bad: list[QuarantineRecord]) -> None:
         """Analyse ``raws`` and write them with the quarantine rows ``bad``."""
-        bad = [_stamp(q, self.run_id, self.ingested_at) if not q.run_id else q for q in bad]
-        for q in bad:
-            self.logger.warning("quarantined %s: %s", q.source, q.error)
-        t0 = time.perf_counter()
-        records = analyse_articles(raws, self.config.tokenizer, self.config.ner, self.config.errors, self.run_id,
-                                   self.ingested_at, self.store.known_article)
-        self.summary["seconds"] += time.perf_counter() - t0
-        for q in records.quarantine:
-            self.logger.warning("quarantined %s: %s", q.source, q.error)
-        records.quarantine.extend(bad)
-        written = write_parquet(self.store, records)
-        self.summary["articles"] += written["articles"]
-        self.summary["duplicates_skipped"] += records.skipped + len(records.articles) - written["articles"]
-        self.summary["quarantined"] += len(records.quarantine)
+        counts, seconds = analyse_and_write(self.config, self.store, [*raws, *bad], self.run_id, self.ingested_at,
+                                            self.logger)
+        self.counts.add(counts)
+        self.counts.seconds += seconds
+
+    def result(self) -> dict:
+        c = self.counts
+        return {**self.summary, "articles": c.articles, "duplicates_skipped": c.duplicates_skipped,
+                "quarantined": c.quarantined, "seconds": round(c.seconds, 2)}
 
 
 def _ingest_inbox(run: _Run, state: IngestState) -> None:
@@ -244,21 +235,17 @@ def ingest_flow(config: ServeConfig = ServeConfig()) -> dict:
         the work up.
     """
     logger = get_run_logger()
-    run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    ingested_at = utcnow()
+    run_id, ingested_at = new_run_id(), utcnow()
     out = Path(config.out)
-    analyzer = get_analyzer(config.tokenizer, config.ner, config.errors)
+    analyzer = get_analyzer(*config.analyzer_key())
     try:
         lock = OutputLock(out).__enter__()
     except LockError as exc:
         logger.warning("%s; this run does nothing, the next one will", exc)
         return {"run_id": run_id, "skipped_locked": 1}
     try:
-        stale = remove_stale_temp_files(out)
-        if stale:
-            logger.warning("removed %d partial files left by an interrupted run", stale)
         state = IngestState(out)
-        store = ParquetStore(out, run_id, metadata=analyzer.versions)
+        store = open_store(out, run_id, ingested_at, analyzer.versions, logger)
         run = _Run(config, store, run_id, ingested_at, logger)
         if config.inbox:
             _ingest_inbox(run, state)
@@ -268,7 +255,6 @@ def ingest_flow(config: ServeConfig = ServeConfig()) -> dict:
                     _ingest_feed(run, state, fetcher, feed_url)
     finally:
         lock.__exit__(None, None, None)
-    run.summary["seconds"] = round(run.summary["seconds"], 2)
-    logger.info("kornews-ingest %s: %s", run_id, run.summary)
-    return run.summary
-
+    summary = run.result()
+    logger.info("kornews-ingest %s: %s", run_id, summary)
+    return summary

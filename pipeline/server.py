@@ -171,3 +171,97 @@ def local_prefect_server(home: Optional[Path] = None, port: Optional[int] = None
         log.close()
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _uvicorn_command(port: int) -> list[str]:
+    # what Prefect's own ephemeral server runs (prefect.server.api.server.SubprocessASGIServer)
+    import prefect
+
+    return [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).resolve().parent.parent),
+            "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "error", "--lifespan", "on"]
+
+
+@contextlib.contextmanager
+def ephemeral_server(startup_timeout: float = DEFAULT_STARTUP_TIMEOUT) -> Iterator[str]:
+    """Prefect's ephemeral API for one command, started and stopped by us.
+
+    The same server Prefect would start itself (uvicorn over the API app, its
+    database in the current ``PREFECT_HOME``), but a child we supervise: it dies
+    with this process (``PR_SET_PDEATHSIG``, even on SIGKILL), lives in its own
+    process group, and is stopped when the block exits, a signal included.
+    Prefect's own starts it in a way that outlives a killed ``kornews run``.
+
+    Returns:
+        (yields) The API URL, e.g. ``http://127.0.0.1:43125/api``.
+    """
+    from prefect.settings import get_current_settings
+
+    port = free_port()
+    env = {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True),
+           "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+    env.pop("PREFECT_API_URL", None)
+    api_url = f"http://127.0.0.1:{port}/api"
+    process = subprocess.Popen(_uvicorn_command(port), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_die_with_parent)
+    try:
+        try:
+            wait_healthy(api_url, startup_timeout, process)
+        except ServerError as exc:
+            stop_process(process, grace=5)
+            tail = process.stderr.read().decode("utf-8", "replace")[-2000:] if process.stderr else ""
+            raise ServerError(f"{exc}\n{tail}".rstrip()) from None
+        yield api_url
+    finally:
+        stop_process(process, grace=10)
+        if process.stderr:
+            process.stderr.close()
+
+
+@contextlib.contextmanager
+def prefect_api(shared: bool = False) -> Iterator[str]:
+    """One real Prefect API for the body of a ``with``, set for Prefect and child processes.
+
+    The current settings' ``PREFECT_API_URL`` when set (environment, profile or a
+    test harness); else a server we start and stop: the ephemeral API
+    (:func:`ephemeral_server`, for ``kornews run``), or with ``shared`` a
+    ``prefect server start`` (:func:`local_prefect_server`, for ``reprocess``,
+    whose worker processes report to it; without one, each would start its own).
+
+    Returns:
+        (yields) the API URL, e.g. ``http://127.0.0.1:43125/api``.
+    """
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    url = get_current_settings().api.url
+    with contextlib.ExitStack() as stack:
+        if not url:
+            url = stack.enter_context(local_prefect_server() if shared else ephemeral_server())
+        env_before = os.environ.get("PREFECT_API_URL")
+        # The environment reaches spawned workers; the global settings context reaches
+        # Prefect's own threads (the process pool's log/event forwarding), which do not
+        # inherit context variables and would otherwise start an ephemeral server.
+        os.environ["PREFECT_API_URL"] = url
+        refresh_global_settings_context()
+        try:
+            with temporary_settings(updates={PREFECT_API_URL: url}):
+                yield url
+                _drain_prefect_services()
+        finally:
+            if env_before is None:
+                os.environ.pop("PREFECT_API_URL", None)
+            else:
+                os.environ["PREFECT_API_URL"] = env_before
+            refresh_global_settings_context()
+
+
+def _drain_prefect_services() -> None:
+    # Prefect ships logs and events from background services; they would otherwise
+    # flush at interpreter exit, after this API is gone, and start an ephemeral one.
+    try:
+        from prefect._internal.concurrency.services import QueueService
+
+        QueueService.drain_all(timeout=10)
+    except Exception:  # noqa: BLE001 - best effort; only log shipping is at stake
+        pass

@@ -37,10 +37,10 @@ def mecab_tokenizer():
 
 @pytest.fixture(scope="session")
 def analyzer():
-    """The default pipeline (Kiwi, gazetteer, rules, shipped NER when present), errors raised."""
+    """The default pipeline (the shipped NER on its own tokenizer, gazetteer, rules), errors raised."""
     from models.analyse import Analyzer
 
-    return Analyzer("kiwi", "default", errors="raise")
+    return Analyzer(None, "default", errors="raise")
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ def test_tag_contract(runner, tmp_path):
     assert res.exit_code == 0, res.output
     rows = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == [1, "b", None]
-    assert rows[2]["entities"] == [] and "line 3: invalid JSON" in rows[2]["error"]
+    assert rows[2]["entities"] == [] and rows[2]["error"].startswith("[E011] Invalid JSON in line 3:")
     for row, src in zip(rows, lines):
         for e in row["entities"]:
             assert src["text"][e["start"]:e["end"]] == e["text"]

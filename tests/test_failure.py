@@ -54,6 +54,13 @@ def _start_run(inputs: Path, out: Path, env: dict, log: Path) -> subprocess.Pope
     return subprocess.Popen(cmd, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def _rows_written(out: Path) -> bool:
+    try:
+        return read_table(out, "articles").num_rows > 0
+    except OSError:  # a file renamed into place while the folder is listed
+        return False
+
+
 def _wait_until(cond, proc: subprocess.Popen, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while not cond():
@@ -65,7 +72,8 @@ def _wait_until(cond, proc: subprocess.Popen, timeout: float = 180.0) -> None:
 def test_sigkill_then_rerun_gives_complete_output_without_duplicates(inputs, clean_out, run_env, tmp_path):
     out = tmp_path / "out"
     first = _start_run(inputs, out, run_env, tmp_path / "first.log")
-    _wait_until(lambda: any((out / "articles").glob("*/*.parquet")), first)
+    # every table has a (zero-row) file from the start: wait for the first written rows
+    _wait_until(lambda: _rows_written(out), first)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
     assert first.returncode == -signal.SIGKILL

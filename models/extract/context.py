@@ -113,7 +113,7 @@ def distribute_each(adoc: ArticleDoc, sent: tuple[int, int], items: Sequence[Men
     if not m:
         return {}
     after = [it for it in items if it.start >= m.end()]
-    orgs = [o for o in adoc.mentions if o.label == "ORG" and sent[0] <= o.start and o.end <= m.start()]
+    orgs = adoc.in_range("ORG", sent[0], m.start())
     if len(after) < 2 or len(orgs) < 2:
         return {}
     # the subject chain: the last topic-marked org and the coordinated orgs before it
@@ -138,7 +138,7 @@ def topic_org(adoc: ArticleDoc, before: int, max_sents: int = 8) -> Optional[Men
     text = adoc.text
     si = adoc.sent_idx(before)
     lo = adoc.sentences[max(0, si - max_sents)][0] if adoc.sentences else 0
-    cands = [m for m in adoc.mentions if m.label == "ORG" and lo <= m.start and m.end <= before]
+    cands = adoc.in_range("ORG", lo, before)
     for m in reversed(cands):
         if has_subject_particle(text, m, TOPIC_PARTICLES) and not is_included_part(text, m, before):
             return m
@@ -146,6 +146,10 @@ def topic_org(adoc: ArticleDoc, before: int, max_sents: int = 8) -> Optional[Men
 
 
 _GROUP_TOPIC_RE = re.compile(r"(?:이|그|같은|해당|동)?\s?(연구실|연구팀|연구진|연구소|연구원|센터|랩)(?:은|는|이|가|도)\s")
+
+
+#: ORG mentions :func:`group_topic_org` looks back through.
+GROUP_LOOKBACK = 200
 
 
 def group_topic_org(adoc: ArticleDoc, sent: tuple[int, int], before: int) -> Optional[Mention]:
@@ -159,7 +163,9 @@ def group_topic_org(adoc: ArticleDoc, sent: tuple[int, int], before: int) -> Opt
     if not m:
         return None
     noun = m.group(1)
-    for o in reversed([o for o in adoc.mentions if o.label == "ORG" and o.end <= sent[0]]):
+    # the nearest earlier organizations only: a name far back does not anchor the noun,
+    # and an unbounded look-back made every count cost a pass over the article
+    for o in reversed(adoc.in_range("ORG", 0, sent[0])[-GROUP_LOOKBACK:]):
         own_sent_end = adoc.sentences[adoc.sent_idx(o.start)][1]
         if noun in text[o.end:min(o.end + 30, own_sent_end)]:
             return o
@@ -167,7 +173,13 @@ def group_topic_org(adoc: ArticleDoc, sent: tuple[int, int], before: int) -> Opt
 
 
 def main_org(adoc: ArticleDoc) -> Optional[Mention]:
-    """The article's most frequent organization (first mention of it)."""
+    """The article's most frequent organization (first mention of it); computed once per article."""
+    if "_main_org" not in adoc.__dict__:
+        adoc._main_org = _most_frequent_org(adoc)
+    return adoc._main_org
+
+
+def _most_frequent_org(adoc: ArticleDoc) -> Optional[Mention]:
     counts: dict[str, int] = {}
     first: dict[str, Mention] = {}
     for m in adoc.mentions:

@@ -65,7 +65,7 @@ def _is_investment(text: str, clause: tuple[int, int], sent: tuple[int, int], m:
 def _investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention, raising: bool) -> Optional[Mention]:
     text = adoc.text
     s, e = sent
-    orgs = [o for o in adoc.mentions if o.label == "ORG" and s <= o.start and o.end <= e]
+    orgs = adoc.in_range("ORG", s, e)
     if raising:
         # "엔비디아와 인텔 등으로부터 … 투자를 받았다": the first named source invests;
         # with no source named the investor is unknown (the subject is the recipient)
@@ -88,8 +88,8 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention, raising: bool
 
 def _recipient(adoc: ArticleDoc, clause: tuple[int, int], investor: Optional[Mention], m: Mention) -> Optional[str]:
     text = adoc.text
-    for o in adoc.mentions:
-        if o.label != "ORG" or o is investor or not (clause[0] <= o.start < clause[1]):
+    for o in adoc.in_range("ORG", clause[0], clause[1], contained=False):
+        if o is investor:
             continue
         if investor is not None and (o.canonical or o.text) == (investor.canonical or investor.text):
             continue
@@ -120,7 +120,8 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
     for m in moneys:
         si = adoc.sent_idx(m.start)
         sent = adoc.sentences[si]
-        each = distribute_each(adoc, sent, [x for x in moneys if sent[0] <= x.start < sent[1]])
+        each = distribute_each(adoc, sent, [x for x in adoc.in_range("MONEY", sent[0], sent[1], contained=False)
+                                            if x.payload is not None])
         clause = clause_of(adoc, sent, m.start)
         if not _is_investment(text, clause, sent, m):
             continue

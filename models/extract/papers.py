@@ -96,8 +96,8 @@ def _is_tied(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c
 
 def _after_venue(adoc: ArticleDoc, c: Mention) -> bool:
     """"CVPR 2023에 3편", "2022년 EMNLP에서도 3건을": a count of papers at a venue."""
-    return any(v.label == "VENUE" and c.start - 12 <= v.end <= c.start
-               and _VENUE_LOC_RE.fullmatch(adoc.text, v.end, c.start) for v in adoc.mentions)
+    return any(_VENUE_LOC_RE.fullmatch(adoc.text, v.end, c.start)
+               for v in adoc.ending_in("VENUE", c.start - 12, c.start))
 
 
 def _classify(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c: Mention, antecedent: bool,
@@ -143,7 +143,7 @@ def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
     text names it for this count (False when only inferred from context)."""
     text = adoc.text
     s, e = sent
-    orgs = [m for m in adoc.mentions if m.label == "ORG" and s <= m.start and m.end <= e]
+    orgs = adoc.in_range("ORG", s, e)
     # "카카오브레인 논문 1건", "카카오브레인의 논문 2편"
     for m in orgs:
         if m.end <= c.start and re.fullmatch(r"(?:의)?\s*" + _PAPER_NOUN + r"(?:은|는|이|가)?\s*", text[m.end:c.start]):
@@ -169,12 +169,11 @@ def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
 
 def _venues_between(adoc: ArticleDoc, lo: int, hi: int) -> tuple[Mention, ...]:
     seen, out = set(), []
-    for v in adoc.mentions:
-        if v.label == "VENUE" and lo <= v.start and v.end <= hi:
-            key = v.canonical or v.text
-            if key not in seen:
-                seen.add(key)
-                out.append(v)
+    for v in adoc.in_range("VENUE", lo, hi):
+        key = v.canonical or v.text
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
     return tuple(out)
 
 
@@ -210,10 +209,9 @@ def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
     out: list[PaperCountMention] = []
     carry: Optional[Mention] = None
     antecedent: Optional[_Antecedent] = None
-    counts = [m for m in adoc.mentions if m.label == "COUNT" and m.payload is not None]
     seen: set[tuple] = set()
     for si, sent in enumerate(adoc.sentences):
-        in_sent = [m for m in counts if sent[0] <= m.start < sent[1]]
+        in_sent = [m for m in adoc.in_range("COUNT", sent[0], sent[1], contained=False) if m.payload is not None]
         if not in_sent:
             continue
         each = _each_groups(adoc, sent, in_sent)
@@ -243,7 +241,7 @@ def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
                 # "이중 삼성전자 논문은 7건": an org named after the anaphor owns the subset
                 ana = [a.end() for a in _ANAPHOR_ANY_RE.finditer(text, sent[0], c.start)]
                 lo = ana[-1] if ana else c.start
-                explicit = [m for m in adoc.mentions if m.label == "ORG" and lo <= m.start and m.end <= c.start]
+                explicit = adoc.in_range("ORG", lo, c.start)
                 org = explicit[-1] if explicit else antecedent.org
             else:
                 org, named = _choose_org(adoc, sent, c, sent[0], carry)

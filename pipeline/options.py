@@ -1,0 +1,130 @@
+"""What every ``kornews`` command shares: options built from the config, errors, signals.
+
+The analysis options (``--tokenizer``, ``--ner``, ``--device``,
+``--max-article-chars``) are made from :class:`pipeline.config.AnalysisConfig`'s
+fields, so ``run``, ``tag``, ``serve`` and ``reprocess`` show the same defaults
+and help. Failures leave a command the way users expect of a CLI: a bad option
+is a usage error (exit 2), an input or output that cannot be used is a one-line
+coded error (exit 1), and SIGTERM or Ctrl-C unwinds like an exception (every
+``with`` block exits: temp files go, the lock is released, a server we started
+stops) and exits 130 (SIGINT) or 143 (SIGTERM).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Callable, Iterator
+
+import click
+
+from models.analyse import DEFAULT_MAX_ARTICLE_CHARS
+from models.errors import KornewsError
+from models.tokenize import BACKENDS
+
+from .config import NER_NAMES, check_ner
+
+#: Exit status after a signal, the shell's convention: 128 + the signal number.
+SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+def _ner_value(ctx, param, value):
+    try:
+        return check_ner(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def analysis_options(f: Callable) -> Callable:
+    """The analysis options every command that analyses text takes."""
+    options = [
+        click.option("--tokenizer", type=click.Choice(BACKENDS), default=None,
+                     help="Morphological tokenizer. Default: the one the NER model was trained on (mecab for the "
+                          "shipped model; a spaCy model refuses any other), else kiwi."),
+        click.option("--ner", default="default", show_default=True, callback=_ner_value,
+                     help=f"Statistical NER: {', '.join(NER_NAMES)}, spacy:PATH or hf:PATH (a local checkpoint)."),
+        click.option("--device", type=click.Choice(["cpu", "cuda"]), default=None,
+                     help="Where a transformer NER (--ner accurate, hf:PATH) runs. Default: CUDA when available."),
+        click.option("--max-article-chars", type=click.IntRange(min=2), default=DEFAULT_MAX_ARTICLE_CHARS,
+                     show_default=True,
+                     help="Longest article analysed; longer ones are quarantined (TooLong), never cut."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def parse_field_map(value: str) -> dict:
+    """``--field-map`` JSON → dict, or a usage error naming the option."""
+    try:
+        mapping = json.loads(value)
+    except json.JSONDecodeError as e:
+        raise click.BadParameter(f"--field-map is not valid JSON: {e}") from None
+    if not isinstance(mapping, dict):
+        raise click.BadParameter('--field-map must be a JSON object, e.g. \'{"text": ["본문"]}\'')
+    return mapping
+
+
+def make_config(cls, **kwargs):
+    """Build a pydantic config from options; invalid values are a usage error (exit 2)."""
+    from pydantic import ValidationError
+
+    try:
+        return cls(**kwargs)
+    except ValidationError as e:
+        msgs = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+                         for err in e.errors())
+        raise click.UsageError(msgs) from None
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def quiet_prefect(verbose: bool) -> None:
+    # Prefect logs every task run at INFO; the progress bar and summary say more, more briefly.
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The API server starts in ~7-15 s on an idle 2-core machine; Prefect's 20 s
+    # default fails runs on a busy one.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt(signum)
+
+
+@contextlib.contextmanager
+def command_errors() -> Iterator[None]:
+    """Turn known errors into one-line messages and signals into a clean exit.
+
+    Kornews errors exit 1 with their coded message; SIGTERM is handled like
+    Ctrl-C: the stack unwinds (nothing partial is left behind) and the command
+    exits 143 (130 for Ctrl-C) after saying so on stderr.
+    """
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    except KornewsError as e:
+        raise click.ClickException(str(e)) from None
+    except KeyboardInterrupt as e:
+        signum = e.args[0] if e.args and e.args[0] in SIGNAL_EXIT else signal.SIGINT
+        click.echo(f"kornews: stopped by {signal.Signals(signum).name}; nothing partial was left.", err=True)
+        sys.exit(SIGNAL_EXIT[signum])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def hold_output(out: Path, stack: contextlib.ExitStack) -> None:
+    """Check ``out`` and take its lock before anything slow starts (Prefect, models).
+
+    Raises:
+        OutputError: ``[E045]`` the folder cannot be created or written.
+        LockError: ``[E017]`` another run holds it.
+    """
+    from models.store import OutputLock, check_output_dir
+
+    check_output_dir(out)
+    stack.enter_context(OutputLock(out, shared=True))
