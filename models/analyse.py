@@ -130,7 +130,7 @@ def text_windows(text: str, size: int) -> list[tuple[int, int]]:
     the window, else at its last space, else at ``size`` characters.
 
     >>> text_windows("가나다. 라마바. 사아자.", 10)
-    [(0, 9), (9, 14)]
+    [(0, 10), (10, 14)]
     """
     if size < 2:
         raise ValueError(Errors.E013.format(value=size, option="window_chars", valid="an integer ≥ 2"))

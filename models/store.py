@@ -111,7 +111,7 @@ class OutputLock:
 
 
 def _os_detail(exc: OSError) -> str:
-    return f"{exc.strerror or type(exc).__name__}" + (f" ({exc.filename})" if exc.filename else "")
+    return exc.strerror or type(exc).__name__
 
 
 def check_output_dir(out_dir: Path) -> None:

@@ -16,7 +16,8 @@ from models.errors import KornewsError
 from models.ner import ARCHITECTURES, SELECTIONS
 from models.tokenize import BACKENDS
 
-from .options import analysis_options, command_errors, hold_output, make_config, parse_field_map, quiet_prefect
+from .options import (analysis_options, check_tokenizer, command_errors, hold_output, make_config, parse_field_map,
+                      quiet_prefect)
 
 
 class LazyGroup(click.Group):
@@ -30,6 +31,7 @@ class LazyGroup(click.Group):
         "serve": ("pipeline.serve", "serve", "Serve scheduled ingestion of inbox folders and RSS/Atom feeds."),
         "reprocess": ("pipeline.reprocess", "reprocess", "Reprocess archives in parallel (local processes or Dask)."),
         "compact": ("pipeline.compact", "compact_command", "Merge small Parquet files without changing any row."),
+        "report": ("pipeline.report", "report_command", "Write one self-contained HTML page about an output folder."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -92,10 +94,8 @@ def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, fiel
     if field_map:
         kwargs["field_map"] = parse_field_map(field_map)
     config = make_config(PipelineConfig, **kwargs)
+    check_tokenizer(config)  # a tokenizer the model refuses: said before anything loads
     with command_errors():
-        from models.document import resolve_tokenizer
-
-        resolve_tokenizer(config.ner, config.tokenizer)  # a tokenizer the model refuses: say so before loading
         if dry_run:
             _dry_run(config)
             return
@@ -154,12 +154,22 @@ def tag(input_path, output_path, tokenizer, ner, device, max_article_chars, batc
 
     config = make_config(AnalysisConfig, tokenizer=tokenizer, ner=ner, device=device,
                          max_article_chars=max_article_chars)
-    with command_errors():
+    check_tokenizer(config)
+    with command_errors(), contextlib.ExitStack() as stack:
         from models.tagging import tag_stream
 
-        fin = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")  # decoded line by line
-        fout = sys.stdout if output_path == "-" else open(output_path, "w", encoding="utf-8")
+        fin = sys.stdin.buffer if input_path == "-" else stack.enter_context(open(input_path, "rb"))
+        if output_path == "-":
+            fout = sys.stdout
+        else:  # written beside the output and renamed when complete: never a partial file
+            target = Path(output_path)
+            tmp = target.with_name(f".{target.name}.tmp")
+            stack.callback(tmp.unlink, missing_ok=True)
+            fout = stack.enter_context(open(tmp, "w", encoding="utf-8"))
         stats = tag_stream(fin, fout, analyzer_key=config.analyzer_key(), batch_size=batch_size)
+        if output_path != "-":
+            fout.close()
+            tmp.replace(target)
     click.echo(f"tagged {stats['lines']} lines, {stats['entities']} entities, {stats['errors']} bad lines", err=True)
 
 

@@ -82,6 +82,17 @@ def make_config(cls, **kwargs):
         raise click.UsageError(str(e)) from None
 
 
+def check_tokenizer(config) -> None:
+    """A tokenizer the NER model cannot run on is a usage error (exit 2), said before anything loads."""
+    from models.document import resolve_tokenizer
+    from models.errors import BackendError
+
+    try:
+        resolve_tokenizer(config.ner, config.tokenizer)
+    except BackendError as e:
+        raise click.UsageError(str(e)) from None
+
+
 def quiet_prefect(verbose: bool) -> None:
     # Prefect logs every task run at INFO; the progress bar and summary say more, more briefly.
     if not verbose:
@@ -109,6 +120,10 @@ def command_errors() -> Iterator[None]:
         yield
     except KornewsError as e:
         raise click.ClickException(str(e)) from None
+    except OSError as e:  # an input or output the system refuses: one line, not a traceback
+        from models.errors import Errors
+
+        raise click.ClickException(Errors.E080.format(path=e.filename or "a file", detail=e.strerror or e)) from None
     except KeyboardInterrupt as e:
         signum = e.args[0] if e.args and e.args[0] in SIGNAL_EXIT else signal.SIGINT
         click.echo(f"kornews: stopped by {signal.Signals(signum).name}; nothing partial was left.", err=True)

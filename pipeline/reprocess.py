@@ -58,7 +58,8 @@ from models.store import OutputLock, read_table, utcnow
 
 from .batch import RunSummary, analyse_batch, batched, ingest_config, new_run_id, open_store
 from .config import AnalysisConfig, PipelineConfig
-from .options import analysis_options, command_errors, hold_output, make_config, parse_field_map, quiet_prefect
+from .options import (analysis_options, check_tokenizer, command_errors, hold_output, make_config, parse_field_map,
+                      quiet_prefect)
 from .progress import RunProgress
 from .server import prefect_api
 from .tasks import write_parquet
@@ -330,10 +331,8 @@ def reprocess(inputs, out, workers, dask_address, tokenizer, ner, device, max_ar
     if field_map:
         kwargs["field_map"] = parse_field_map(field_map)
     config = make_config(ReprocessConfig, **kwargs)
+    check_tokenizer(config)
     with command_errors():
-        from models.document import resolve_tokenizer
-
-        resolve_tokenizer(config.ner, config.tokenizer)
         with contextlib.ExitStack() as stack:
             hold_output(config.out_path, stack)  # refused at once, before a server is started
             summary = run_reprocess(config)

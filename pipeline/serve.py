@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from .options import analysis_options, command_errors, make_config, quiet_prefect
+from .options import analysis_options, check_tokenizer, command_errors, make_config, quiet_prefect
 from .server import prefect_api
 
 DEFAULT_DEPLOYMENT = "kornews-ingest"
@@ -130,11 +130,10 @@ def serve(inbox, feeds, out, cron, interval, once, name, tokenizer, ner, device,
                          out=str(Path(out).resolve()), tokenizer=tokenizer, ner=ner, device=device,
                          max_article_chars=max_article_chars, min_interval=min_interval, timeout=timeout,
                          fetch_retries=retries, settle_seconds=settle)
+    check_tokenizer(config)
     with command_errors():
-        from models.document import resolve_tokenizer
         from models.store import check_output_dir
 
-        resolve_tokenizer(config.ner, config.tokenizer)
         check_output_dir(Path(config.out))
         if once:
             from pipeline.serve_flow import ingest_flow

@@ -563,3 +563,45 @@ def test_seed_cleaning(name):
     assert not missing
     # First and last article sentences are still there, verbatim.
     assert kept[0] in art.body and kept[-1] in art.body
+
+
+# -- a copyright mark ends the body only where a footer follows -------------------------------------------
+
+STORY = ("한빛전자는 새 반도체 공장을 짓는다고 3일 밝혔다. 공장은 내년 가동을 목표로 한다. "
+         "회사 관계자는 연구 인력도 늘린다고 말했다.")
+
+
+@pytest.mark.parametrize("text,body", [
+    # one-line text (JSONL dumps keep whole articles on a line): the credit stays, the story after it stays
+    (f"공장 조감도 ⓒ한빛전자 {STORY}", f"공장 조감도 ⓒ한빛전자 {STORY}"),
+    # a bracketed photo credit is cut out of the line; the story on both sides stays
+    (STORY.replace(". ", ". [사진=한빛전자 ⓒ 무단 전재 금지] ", 1), STORY),
+    # a caption line with a credit in the middle of the article: every later paragraph stays
+    (f"{STORY}\n\n공장 조감도 ⓒ 한빛전자 제공 자료에 따르면 규모는 업계 최대다. 착공은 다음 달이다.\n\n{STORY}",
+     f"{STORY}\n\n공장 조감도 ⓒ 한빛전자 제공 자료에 따르면 규모는 업계 최대다. 착공은 다음 달이다.\n\n{STORY}"),
+    # a real footer still goes, glued or on its own line
+    (f"{STORY}<저작권자 ⓒ 한빛일보, 무단 전재 및 재배포 금지>", STORY),
+    (f"{STORY}\nⓒ 한빛일보. 무단 전재 및 재배포를 금합니다.", STORY),
+])
+def test_copyright_mark_cuts_only_a_footer(text, body):
+    assert clean_text(text).body == body
+
+
+def test_a_long_one_line_text_is_not_cut_at_its_first_mark():
+    text = "ⓒ 사진 " + STORY * 2000  # ~230k characters on one line
+    art = clean_text(text)
+    assert art.body == text and art.note is None
+
+
+def test_cleaning_that_would_remove_much_of_a_long_text_keeps_it_and_says_why():
+    story_lines = "\n".join(f"{i}번째 문단에서 한빛전자는 새 공장 계획을 자세히 설명했다." for i in range(900))
+    # lines shaped like bylines would all be removed: 40% of the text
+    byline_lines = "\n".join(f"홍길{chr(0xAC00 + i % 50)} 기자 reporter{i}@hanbit.co.kr" for i in range(1200))
+    text = f"{story_lines}\n{byline_lines}"
+    art = clean_text(text)
+    assert art.body == text and art.removed == () and art.byline is None
+    assert art.note.startswith("kept whole: the boilerplate rules would have removed ")
+    assert "(more than 20% of a long text is not boilerplate)" in art.note
+    # the same lines in a short article are removed as usual
+    short = clean_text("한빛전자는 새 공장 계획을 자세히 설명했다.\n홍길동 기자 reporter@hanbit.co.kr")
+    assert short.body == "한빛전자는 새 공장 계획을 자세히 설명했다." and short.note is None

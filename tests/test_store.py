@@ -1,18 +1,20 @@
 """Parquet store: atomic files, hive partitions, idempotent reruns, locking."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from models.errors import LockError
-from models.schema import Article, Entity, QuarantineRecord
-from models.store import (OutputLock, ParquetStore, article_id, file_metadata, partition_month, read_table,
-                          remove_stale_temp_files)
+from models.errors import LockError, OutputError
+from models.schema import TABLES, Article, Entity, QuarantineRecord
+from models.store import (OutputLock, ParquetStore, article_id, check_output_dir, file_metadata, partition_month,
+                          prepare_output, read_table, remove_stale_temp_files)
 
 T0 = datetime(2022, 1, 30, 9, 0, tzinfo=timezone.utc)
 
@@ -73,13 +75,94 @@ def test_same_batch_duplicate_articles_written_once(tmp_path):
     assert written["articles"] == 1
 
 
-def test_child_rows_of_a_partial_run_are_not_duplicated(tmp_path):
-    """A run killed after writing entities but before articles: the rerun adds entities once."""
+def test_a_commit_killed_between_renames_is_finished_on_next_open(tmp_path, monkeypatch):
+    """A run killed after renaming the article but before its entities: the next open finishes it."""
+    import models.store as store_mod
+
     body = "라인이 발표했다."
-    ParquetStore(tmp_path, "r1").write_batch({"entities": [_entity(body, 0, 2)]})
-    ParquetStore(tmp_path, "r2").write_batch({"articles": [_article(body)], "entities": [_entity(body, 0, 2)]})
+    batch = {"articles": [_article(body)], "entities": [_entity(body, 0, 2)]}
+    real_replace = os.replace
+    renamed = []
+
+    def dying_replace(src, dst):
+        dst = Path(dst)
+        if dst.suffix == ".parquet" and any(r.suffix == ".parquet" for r in renamed):
+            raise KeyboardInterrupt("killed")  # at the second data file the process "dies"
+        renamed.append(dst)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(store_mod.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        ParquetStore(tmp_path, "r1").write_batch(batch)
+    monkeypatch.setattr(store_mod.os, "replace", real_replace)
+    # readers never see an entity without its article: the article went first
+    assert [p.parent.parent.name for p in renamed if p.suffix == ".parquet"] == ["articles"]
+    assert read_table(tmp_path, "articles").num_rows == 1 and read_table(tmp_path, "entities").num_rows == 0
+    assert prepare_output(tmp_path) == (1, 0)
     assert read_table(tmp_path, "entities").num_rows == 1
-    assert read_table(tmp_path, "articles").num_rows == 1
+    assert not list((tmp_path / "_state" / "journal").iterdir())
+    # and a rerun of the batch adds nothing
+    assert ParquetStore(tmp_path, "r2").write_batch(batch)["entities"] == 0
+    assert read_table(tmp_path, "entities").num_rows == 1
+
+
+def test_dedup_reads_article_ids_only(tmp_path, monkeypatch):
+    import models.store as store_mod
+
+    body = "카카오가 투자했다."
+    ParquetStore(tmp_path, "r1").write_batch({"articles": [_article(body)], "entities": [_entity(body, 0, 3)]})
+    read = []
+    real = store_mod.read_table
+
+    def spy(out_dir, table, columns=None):
+        read.append((table, tuple(columns or ())))
+        return real(out_dir, table, columns)
+
+    monkeypatch.setattr(store_mod, "read_table", spy)
+    store = ParquetStore(tmp_path, "r2")
+    assert store.known_article(article_id(body))
+    store.write_batch({"articles": [_article("새 기사.")], "entities": [_entity("새 기사.", 0, 1)]})
+    assert read == [("articles", ("article_id",)), ("quarantine", ("source", "error_type"))]
+
+
+def test_rows_without_their_article_in_the_batch_are_not_written(tmp_path):
+    body = "라인이 발표했다."
+    assert ParquetStore(tmp_path, "r1").write_batch({"entities": [_entity(body, 0, 2)]})["entities"] == 0
+
+
+def test_every_table_exists_with_zero_rows(tmp_path):
+    store = ParquetStore(tmp_path, "r1")
+    assert store.ensure_tables("2024-05") == list(TABLES)
+    assert store.ensure_tables("2024-05") == []
+    for table in TABLES:
+        assert pd.read_parquet(tmp_path / table).shape[0] == 0
+        files = list((tmp_path / table).rglob("*.parquet"))
+        assert [f.parent.name for f in files] == ["pub_month=2024-05"]
+    duckdb = pytest.importorskip("duckdb")
+    n = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/paper_counts/**/*.parquet', "
+                   "hive_partitioning=true)").fetchall()[0][0]
+    assert n == 0
+
+
+def test_unusable_output_folder_is_a_coded_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputError, match=r"^\[E045\] Cannot use .*file/out as the output folder: Not a directory"):
+        check_output_dir(tmp_path / "file" / "out")
+    with pytest.raises(OutputError, match=r"^\[E045\]"):
+        with OutputLock(tmp_path / "file" / "out"):
+            pass
+
+
+def test_shared_lock_lets_its_own_process_in_but_not_a_plain_holder(tmp_path):
+    with OutputLock(tmp_path, shared=True):
+        with OutputLock(tmp_path):  # the flow inside the CLI that holds it
+            pass
+        with OutputLock(tmp_path):
+            pass
+    with OutputLock(tmp_path):
+        with pytest.raises(LockError, match=r"\[E017\]"):
+            with OutputLock(tmp_path, shared=True):
+                pass
 
 
 def test_temp_files_are_invisible_and_cleaned(tmp_path):
