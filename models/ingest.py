@@ -258,7 +258,7 @@ def _os_detail(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def _not_regular(path: str) -> QuarantineRecord:
+def _not_a_file(path: str) -> QuarantineRecord:
     source = source_name(path)
     return _quarantine(source, "UnsupportedFormat", Errors.E014.format(
         source=source, detail="not a regular file or folder"))
@@ -323,7 +323,7 @@ def _walk_listed(folder: str, ancestors: list, visited: set) -> Iterator[Union[P
         elif stat.S_ISREG(st.st_mode):
             yield Path(entry.path)
         else:
-            yield _not_regular(entry.path)
+            yield _not_a_file(entry.path)
 
 
 def _expand_one(item: Union[str, Path]) -> Iterator[Union[Path, QuarantineRecord]]:
@@ -348,7 +348,7 @@ def _expand_one(item: Union[str, Path]) -> Iterator[Union[Path, QuarantineRecord
     elif stat.S_ISDIR(st.st_mode):
         yield from _walk_folder(path)
     else:
-        yield _not_regular(os.fspath(path))
+        yield _not_a_file(os.fspath(path))
 
 
 def _expand_glob(pattern: str) -> Iterator[Union[Path, QuarantineRecord]]:
@@ -370,7 +370,7 @@ def _expand_glob(pattern: str) -> Iterator[Union[Path, QuarantineRecord]]:
             except OSError as exc:
                 yield _link_problem(match, exc)
                 continue
-            yield _not_regular(match)
+            yield _not_a_file(match)
 
 
 def expand_inputs(inputs: Sequence[Union[str, Path]]) -> Iterator[Union[Path, QuarantineRecord]]:
