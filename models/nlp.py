@@ -32,6 +32,13 @@ for _name, _default in (("canonical", None), ("norm", None), ("source", None), (
 _SENT_END = re.compile(r"(?<=[.?!。])[\"'”’」』)\]]*(?=\s)|\n+")
 
 
+#: Longest sentence: a longer stretch without a sentence end (a run-on list, a table
+#: flattened to one line, a pathological input) is cut at a space before this many
+#: characters. Press sentences are far shorter; extractors read a mention's sentence
+#: and clause, so a bound here keeps their cost linear in the article.
+MAX_SENTENCE_CHARS = 1000
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentence ``(start, end)`` spans, end exclusive, trimmed.
 
@@ -39,7 +46,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in sentence_spans(t)]
     ['네이버가 발표했다.', '3.5%였다.', '둘째 문단']
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
     pos = 0
     for m in _SENT_END.finditer(text):
         _append_trimmed(text, pos, m.end() if m.group().strip() else m.start(), spans)
@@ -53,6 +60,13 @@ def _append_trimmed(text: str, start: int, end: int, spans: list) -> None:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE_CHARS:  # cut an overlong stretch at its last space in reach
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        _append_trimmed(text, start, cut, spans)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append((start, end))
 

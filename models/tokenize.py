@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol, Sequence
@@ -96,12 +97,47 @@ class KiwiTokenizer:
         return [Morph(t.form, t.tag, t.start, t.start + t.len) for t in tokens]
 
     def morphs(self, text: str) -> list[Morph]:
-        return self._convert(self._kiwi.tokenize(text))
+        pieces = split_long_runs(text)
+        if len(pieces) == 1:
+            return self._convert(self._kiwi.tokenize(text))
+        return [Morph(m.form, m.tag, m.start + offset, m.end + offset)
+                for offset, piece in pieces for m in self._convert(self._kiwi.tokenize(piece))]
 
     def morphs_batch(self, texts: Sequence[str]) -> list[list[Morph]]:
-        if len(texts) < 2 or not self._threads:
+        if len(texts) < 2 or not self._threads or any(_LONG_RUN.search(t) for t in texts):
             return [self.morphs(t) for t in texts]
         return [self._convert(toks) for toks in self._kiwi.tokenize(list(texts))]
+
+
+#: Longest run of non-space characters a morphological analyser is given in one
+#: piece. On a longer one (40,000 ⓒ, Latin capitals or periods) the analysers'
+#: unknown-word lattices cost quadratic time (mecab-ko and Kiwi alike); such runs are
+#: not words, so they are cut into pieces of this length. Ordinary text never holds
+#: one, and is analysed whole exactly as before.
+MAX_RUN = 256
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
+
+
+def split_long_runs(text: str) -> list[tuple[int, str]]:
+    """``(offset, piece)`` of a text for an analyser: the text itself, or, around runs
+    of more than :data:`MAX_RUN` non-space characters, the text between them and the
+    runs cut every :data:`MAX_RUN` characters.
+
+    >>> [(o, len(p)) for o, p in split_long_runs("가나 " + "A" * 600 + " 다")]
+    [(0, 3), (3, 256), (259, 256), (515, 88), (603, 2)]
+    """
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in _LONG_RUN.finditer(text):
+        if m.start() > pos:
+            out.append((pos, text[pos:m.start()]))
+        out.extend((i, text[i:min(i + MAX_RUN, m.end())]) for i in range(m.start(), m.end(), MAX_RUN))
+        pos = m.end()
+    if pos == 0:
+        return [(0, text)]
+    if pos < len(text):
+        out.append((pos, text[pos:]))
+    return out
 
 
 class MecabKoTokenizer:
@@ -129,17 +165,18 @@ class MecabKoTokenizer:
         cursor = 0
         for line in text.split("\n"):
             if line.strip():
-                pos = 0
-                for row in parse(line).split("\n"):
-                    surface, sep, feature = row.partition("\t")
-                    if not sep or not surface:  # "EOS" and the trailing empty row
-                        continue
-                    idx = line.find(surface, pos)
-                    found = idx >= 0
-                    if not found:
-                        idx = pos
-                    yield surface, feature.split(",", 1)[0], cursor + idx, found
-                    pos = idx + len(surface)
+                for piece_start, piece in split_long_runs(line):
+                    pos = 0
+                    for row in parse(piece).split("\n"):
+                        surface, sep, feature = row.partition("\t")
+                        if not sep or not surface:  # "EOS" and the trailing empty row
+                            continue
+                        idx = piece.find(surface, pos)
+                        found = idx >= 0
+                        if not found:
+                            idx = pos
+                        yield surface, feature.split(",", 1)[0], cursor + piece_start + idx, found
+                        pos = idx + len(surface)
             cursor += len(line) + 1
 
     def morphs(self, text: str) -> list[Morph]:
@@ -255,8 +292,10 @@ class KonlpyTokenizer:
         # Taggers choke on very long inputs and drop newlines; analyse line by line.
         for line in text.split("\n"):
             if line.strip():
-                pairs = self._pos(line)
-                out.extend(Morph(m.form, m.tag, m.start + cursor, m.end + cursor) for m in align_forms(line, pairs))
+                for offset, piece in split_long_runs(line):
+                    at = cursor + offset
+                    out.extend(Morph(m.form, m.tag, m.start + at, m.end + at)
+                               for m in align_forms(piece, self._pos(piece)))
             cursor += len(line) + 1
         return out
 

@@ -142,3 +142,10 @@ def test_jsonl_publisher_beside_a_url_source(tmp_path):
     (tmp_path / "a.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
     [item] = list(iter_articles([str(tmp_path / "a.jsonl")]))
     assert (item.publisher, item.url) == ("ko.wikinews.org", "https://ko.wikinews.org/wiki/x")
+
+
+def test_fifo_named_like_an_article_is_a_record_not_a_hang(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "ok.txt").write_text(ARTICLE, encoding="utf-8")
+    assert _summary(iter_articles([str(tmp_path)])) == [("ok.txt", "article"), ("pipe.txt", "UnsupportedFormat")]
+    assert _summary(iter_articles([str(tmp_path / "pipe.txt")])) == [("pipe.txt", "UnsupportedFormat")]

@@ -149,3 +149,15 @@ def test_many_mentions_resolve_to_every_mention():
     body = "네이버와 카카오, 삼성전자가 발표했다. " * 1000
     out = analyzer.process([RawArticle("many.txt", body)], "r", T0)
     assert sum(e.label == "ORG" for e in out.entities) == 3000
+
+
+def test_overlong_sentences_are_cut_at_a_space():
+    from models.nlp import MAX_SENTENCE_CHARS, sentence_spans
+
+    text = "논문 3편 " * 1000 + "발표했다. 끝."
+    spans = sentence_spans(text)
+    assert all(e - s <= MAX_SENTENCE_CHARS for s, e in spans)
+    assert all(text[s - 1] == " " for s, _ in spans[1:-1])  # cuts fall after a space, never inside a word
+    assert text[spans[-1][0]:spans[-1][1]] == "끝."
+    assert all(e1 <= s2 for (_, e1), (s2, _) in zip(spans, spans[1:]))  # in order, never overlapping
+    assert all(not text[e1:s2].strip() for (_, e1), (s2, _) in zip(spans, spans[1:]))  # only spaces left out

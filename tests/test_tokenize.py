@@ -192,3 +192,19 @@ def test_kiwi_doc_lemmas_are_the_morpheme_forms(kiwi_tokenizer):
     assert [(t.text, t.lemma_, t.is_sent_start) for t in doc][:4] == [
         ("발표", "발표", True), ("했", "하+었", False), ("다", "다", False), (".", ".", False)]
     assert [t.is_sent_start for t in doc if t.text == "새"] == [True]
+
+
+@pytest.mark.parametrize("backend", ["mecab", "kiwi"])
+def test_long_runs_are_analysed_in_pieces_with_exact_offsets(backend):
+    """A 2,000-character run without a space is cut into 256-character pieces (linear cost)."""
+    pytest.importorskip("kiwipiepy" if backend == "kiwi" else "mecab_ko")
+    from models.tokenize import MAX_RUN, create_tokenizer, split_long_runs
+
+    text = "네이버가 발표했다. " + "ⓒ" * 2000 + " 카카오는 " + "A" * 700
+    pieces = split_long_runs(text)
+    assert [len(p) for _, p in pieces] == [11] + [MAX_RUN] * 7 + [208, 6] + [MAX_RUN] * 2 + [188]
+    assert "".join(p for _, p in pieces) == text and all(text[o:o + len(p)] == p for o, p in pieces)
+    for m in create_tokenizer(backend).morphs(text):
+        assert 0 <= m.start <= m.end <= len(text)
+    tok = create_tokenizer(backend)
+    assert [(m.form, m.start) for m in tok.morphs("네이버가 발표했다.")][:1] == [("네이버", 0)]

@@ -117,11 +117,15 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
     out: list[InvestmentMention] = []
     # only normalised amounts can be investments (a model MONEY the rules cannot read has no value)
     moneys = [m for m in adoc.by_label("MONEY") if m.payload is not None]
+    pairs: dict[int, dict] = {}  # per sentence, computed once: a sentence may hold thousands of amounts
     for m in moneys:
         si = adoc.sent_idx(m.start)
         sent = adoc.sentences[si]
-        each = distribute_each(adoc, sent, [x for x in adoc.in_range("MONEY", sent[0], sent[1], contained=False)
-                                            if x.payload is not None])
+        if si not in pairs:
+            pairs[si] = distribute_each(adoc, sent, [x for x in adoc.in_range("MONEY", sent[0], sent[1],
+                                                                              contained=False)
+                                                     if x.payload is not None])
+        each = pairs[si]
         clause = clause_of(adoc, sent, m.start)
         if not _is_investment(text, clause, sent, m):
             continue

@@ -16,7 +16,9 @@ from ..document import ArticleDoc, Mention
 
 _Q_OPEN = "'‘\"“「『<〈"
 _Q_CLOSE = "'’\"”」』>〉"
-_NAME = r"[A-Z][A-Za-z0-9&:+.\-]*(?:\s(?:[A-Z][A-Za-z0-9&:+.\-]*|of|on|and|in|for|the|&))*"
+# Repetitions are bounded (a word ≤ 40 characters, a title ≤ 12 words): an unbounded
+# one is tried from every start in a long run of letters, which costs quadratic time.
+_NAME = r"[A-Z][A-Za-z0-9&:+.\-]{0,40}(?:\s(?:[A-Z][A-Za-z0-9&:+.\-]{0,40}|of|on|and|in|for|the|&)){0,12}"
 _YEAR = r"(?:\s?[’']?((?:19|20)\d{2}))?"
 
 #: frame words before the name: 국제학술지 Nature Energy에 게재, 저널 ‘Cell Reports’에서
@@ -28,10 +30,10 @@ _JOURNAL_RE = re.compile(
 _CONF_RE = re.compile(
     r"[" + _Q_OPEN + r"]?(" + _NAME + r")" + _YEAR + r"[" + _Q_CLOSE + r"]?\s?(?:국제\s?)?(?:학술대회|학회|컨퍼런스|콘퍼런스)(?:에서|에|에도|에서도)"
 )
-_HOSTED_RE = re.compile(r"[" + _Q_CLOSE + r"]?\s?(?:에서|이|가)\s?(?:개최|주최|주관)한\s?[가-힣A-Za-z]*\s?(?:경연|대회|챌린지|컴페티션|경진대회)")
+_HOSTED_RE = re.compile(r"[" + _Q_CLOSE + r"]?\s?(?:에서|이|가)\s?(?:개최|주최|주관)한\s?[가-힣A-Za-z]{0,30}\s?(?:경연|대회|챌린지|컴페티션|경진대회)")
 #: a Korean venue name glossed with its acronym: 한국컴퓨터종합학술대회(KCC 2023)
 _GLOSS_RE = re.compile(
-    r"[가-힣A-Za-z]{2,}(?:학술대회|학회|컨퍼런스|콘퍼런스|심포지엄|학술지)\s?\(([A-Z][A-Za-z0-9&\-]{1,15})" + _YEAR + r"\)"
+    r"[가-힣A-Za-z]{2,40}(?:학술대회|학회|컨퍼런스|콘퍼런스|심포지엄|학술지)\s?\(([A-Z][A-Za-z0-9&\-]{1,15})" + _YEAR + r"\)"
 )
 _STOP = {"AI", "IT", "ICT", "SW", "R&D", "CEO", "CTO", "MOU", "The", "IEEE", "ACM"}
 
@@ -55,19 +57,21 @@ def find_venue_patterns(text: str) -> list[VenueMatch]:
     [('NAACL 2024', 2024)]
     """
     out: list[VenueMatch] = []
+    taken = bytearray(len(text))  # characters already in a match: an overlap test per match, not per pair
     for rx in (_GLOSS_RE, _JOURNAL_RE, _CONF_RE):
         for m in rx.finditer(text):
             name = m.group(1).strip()
             if name in _STOP or len(name) < 2:
                 continue
             start, end = m.start(1), m.end(2) if m.group(2) else m.end(1)
-            if any(o.start < end and start < o.end for o in out):
+            if taken.find(1, start, end) != -1:
                 continue
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ",&"):
                 continue  # the tail of a longer title ("Past, Present, and Future' 워크샵")
             if end < len(text) and text[end] in _Q_CLOSE and (start == 0 or text[start - 1] not in _Q_OPEN):
                 continue  # closes a quote it did not open: part of a quoted title
             out.append(VenueMatch(start, end, text[start:end], int(m.group(2)) if m.group(2) else None, name))
+            taken[start:end] = b"\x01" * (end - start)
     return sorted(out, key=lambda v: v.start)
 
 
