@@ -81,6 +81,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E054 = ("The accurate NER tier's weights are missing at {path} ({detail}). Reinstall kornews with its "
             "model files, or rebuild them with `kornews models base e5-small --prune` and "
             "`kornews train --backend transformers` (see README).")
+    E055 = ("--device {device} cannot be used: {detail}. Use --device cpu, or leave --device out "
+            "(CUDA when available, else the CPU).")
     E060 = ("Cannot report on {path}: {detail}. Pass the folder given to `kornews run --out`, e.g. "
             "`kornews report --out out`.")
     E061 = ("{path} is not a kornews output folder: none of its tables ({tables}) nor .kornews.lock is there. "
@@ -98,6 +100,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E074 = "Malformed row in venue source {path}:{line}: {detail}. Expected: {expected}."
 
     E080 = "Cannot read or write {path}: {detail}."
+    E081 = ("Not fetched: {url}: {rule}. A link found in a feed is fetched only from a public address or the "
+            "feed's own origin ({origin}); `--allow-host {host}` or `--allow-private-links` opens it.")
 
 class KornewsError(Exception):
     """Base class of the errors kornews raises for bad input or configuration."""
@@ -133,6 +137,10 @@ class FetchError(IngestError):
 
 class FetchRefused(IngestError):
     """A feed or page will not be fetched: robots.txt disallows it, or the server answered 4xx."""
+
+
+class LinkRefused(FetchRefused):
+    """A link found in a feed points where kornews may not go (a private address, another scheme)."""
 
 
 class FeedParseError(IngestError):

@@ -27,8 +27,11 @@ not a feed. A page that downloads but holds no article text comes back as a
 """
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Callable, Optional, Union
@@ -38,7 +41,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from . import __version__
-from .errors import Errors, FeedParseError, FetchError, FetchRefused
+from .errors import Errors, FeedParseError, FetchError, FetchRefused, LinkRefused
 from .ingest import decode_bytes, decode_text, parse_published_at, read_html
 from .schema import QuarantineRecord, RawArticle
 
@@ -79,6 +82,22 @@ class FetchConfig:
 
     max_crawl_delay: float = 60.0
     """Cap on a robots.txt ``Crawl-delay``, so one odd file cannot stall a run."""
+
+    allow_hosts: tuple[str, ...] = ()
+    """Hosts a feed's links may point to whatever addresses they resolve to (an
+    intranet news site): ``--allow-host``. Names are compared case-insensitively;
+    an IP address literal is allowed by itself."""
+
+    allow_private_links: bool = False
+    """Fetch a feed's links at any address, loopback and private ones included
+    (``--allow-private-links``): only for feeds whose publisher you trust like yourself."""
+
+    max_redirects: int = 5
+    """Redirects followed per request; each hop is checked like a link."""
+
+    max_seconds: float = 60.0
+    """Longest a whole request may take, headers and body (a server that trickles
+    one byte per read timeout is cut off here)."""
 
 
 @dataclass(frozen=True)
@@ -323,6 +342,95 @@ def page_to_article(data: bytes, url: str, item: Optional[FeedItem] = None,
 # The client
 # ---------------------------------------------------------------------------
 
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+#: NAT64 (RFC 6052): an IPv4 address inside an IPv6 one
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _origin(url: str) -> tuple:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _show_origin(origin: tuple) -> str:
+    scheme, host, port = origin
+    return f"{scheme}://{host}:{port}"
+
+
+def is_public_address(address: str) -> bool:
+    """True for an address on the public internet: not loopback, private, link-local,
+    multicast, reserved, unspecified or shared (CGNAT), in IPv4 or IPv6, an IPv4
+    address mapped or translated into IPv6 judged as the IPv4 one.
+
+    >>> [is_public_address(a) for a in ("93.184.216.34", "127.0.0.2", "10.1.2.3", "169.254.169.254",
+    ...                                  "::1", "::ffff:127.0.0.1", "fe80::1", "2606:4700::1111")]
+    [True, False, False, False, False, False, False, True]
+    """
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip in _NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.is_global and not ip.is_multicast
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to, once (IPv4 and IPv6, in the resolver's order)."""
+    if not host:
+        raise OSError("no host name")
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def _read_capped_body(response: httpx.Response, url: str, cap: int, deadline: float) -> bytes:
+    """The body, decoded (gzip/deflate inflated here, chunk by chunk), never more than ``cap`` bytes."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        inflater = zlib.decompressobj()
+    elif encoding in ("identity", ""):
+        inflater = None
+    else:
+        raise FetchRefused(Errors.E033.format(url=url, status=f"{response.status_code} with Content-Encoding "
+                                                             f"{encoding}, which is not read"))
+    out = bytearray()
+
+    def add(data: bytes) -> None:
+        out.extend(data)
+        if len(out) > cap:
+            raise FetchRefused(Errors.E033.format(
+                url=url, status=f"{response.status_code} with a body over {cap} bytes (decoded)"))
+
+    try:
+        for raw in response.iter_raw():
+            if time.monotonic() > deadline:
+                raise FetchError(Errors.E031.format(url=url, detail="the response took longer than the time allowed"))
+            if inflater is None:
+                add(raw)
+                continue
+            data = inflater.decompress(raw, cap + 1 - len(out))
+            add(data)
+            while inflater.unconsumed_tail:
+                add(inflater.decompress(inflater.unconsumed_tail, cap + 1 - len(out)))
+        if inflater is not None:
+            add(inflater.flush())
+    except zlib.error as exc:
+        raise FetchRefused(Errors.E033.format(url=url, status=f"{response.status_code} with a damaged "
+                                                             f"{encoding} body ({exc})")) from None
+    return bytes(out)
+
+
 class Fetcher:
     """The polite HTTP client of scheduled ingestion (see the module docstring).
 
@@ -344,10 +452,11 @@ class Fetcher:
         self.limiter = HostRateLimiter(config.min_interval)
         self._robots: dict[str, _Robots] = {}
         self._robots_lock = threading.Lock()
+        self._dns: dict[tuple[str, int], list[str]] = {}
         self._client = httpx.Client(
             headers={"User-Agent": config.user_agent},
             timeout=httpx.Timeout(config.timeout),
-            follow_redirects=True,
+            follow_redirects=False,  # followed by hand: every hop is checked
             transport=transport,
         )
 
@@ -368,25 +477,88 @@ class Fetcher:
         delay = robots.parser.crawl_delay(self.config.user_agent)
         return min(float(delay), self.config.max_crawl_delay) if delay else None
 
-    def get(self, url: str, headers: Optional[dict[str, str]] = None) -> "HttpResponse":
-        """GET ``url`` within the host's rate limit; the body is read (≤ ``max_bytes``).
+    def get(self, url: str, headers: Optional[dict[str, str]] = None, listed_by: Optional[str] = None) -> "HttpResponse":
+        """GET ``url`` within the host's rate limit, following redirects hop by hop.
+
+        Args:
+            url: what to fetch.
+            headers: extra request headers.
+            listed_by: the feed that listed ``url``; None when the user gave it (a
+                feed URL: trusted). A link is fetched only where :meth:`_addresses`
+                allows, at every redirect hop, and the connection goes to the
+                address that was checked (no second DNS lookup can swap in another).
+
+        The body is read within ``max_bytes`` *decoded* bytes (a gzip body is
+        inflated chunk by chunk, never past the cap) and within ``max_seconds``.
 
         Raises:
             FetchError: ``[E031]`` on a network error or timeout.
-            FetchRefused: ``[E033]`` when the body is larger than ``max_bytes``.
+            FetchRefused: ``[E033]`` for a body over the cap or too many redirects.
+            LinkRefused: ``[E081]`` for a link (or hop) the address rules refuse.
         """
-        host = urlsplit(url).netloc
-        self.limiter.wait(host, self._host_delay(host))
+        origin = _origin(listed_by or url)
+        trusted = listed_by is None
+        for _ in range(self.config.max_redirects + 1):
+            response = self._get_once(url, headers, origin, trusted)
+            location = response.headers.get("location")
+            if response.status_code not in _REDIRECTS or not location:
+                return response
+            url, trusted = urljoin(url, location.strip()), False  # every hop after the first is a link
+        raise FetchRefused(Errors.E033.format(url=url, status=f"more than {self.config.max_redirects} redirects"))
+
+    def _addresses(self, url: str, origin: tuple, trusted: bool) -> list[str]:
+        """The addresses to connect to for ``url``, or a refusal naming the rule.
+
+        Allowed: a URL the user gave (``trusted``), one on the feed's own origin
+        (scheme, host, port), an allowed host, any host with ``allow_private_links``,
+        and otherwise a host *every* address of which is public.
+        """
+        parts = urlsplit(url)
+        scheme, host = parts.scheme.lower(), (parts.hostname or "")
+        if scheme not in ("http", "https"):
+            raise LinkRefused(Errors.E081.format(url=url, rule=f"only http and https are fetched, not {scheme or '?'}",
+                                                 origin=_show_origin(origin), host=host or "?"))
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > self.config.max_bytes:
-                        raise FetchRefused(Errors.E033.format(
-                            url=url, status=f"{response.status_code} with a body over {self.config.max_bytes} bytes"))
-                    chunks.append(chunk)
-                return HttpResponse(response.status_code, response.headers, b"".join(chunks))
+            port = parts.port or _DEFAULT_PORTS[scheme]
+        except ValueError as exc:
+            raise LinkRefused(Errors.E081.format(url=url, rule=f"bad port ({exc})", origin=_show_origin(origin),
+                                                 host=host)) from None
+        try:
+            # resolved once per run and host: the address checked is the address used,
+            # for the page, its robots.txt and every later link to the host
+            key = (host.lower(), port)
+            addresses = self._dns.get(key) or self._dns.setdefault(key, _resolve(host, port))
+        except OSError as exc:
+            raise FetchError(Errors.E031.format(url=url, detail=f"cannot resolve {host}: {exc}")) from exc
+        if trusted or _origin(url) == origin or self.config.allow_private_links or \
+                host.lower() in {h.lower() for h in self.config.allow_hosts}:
+            return addresses
+        private = [a for a in addresses if not is_public_address(a)]
+        if private:
+            raise LinkRefused(Errors.E081.format(
+                url=url, rule=f"{host} resolves to {', '.join(private)}, which is not a public address",
+                origin=_show_origin(origin), host=host))
+        return addresses
+
+    def _get_once(self, url: str, headers: Optional[dict[str, str]], origin: tuple, trusted: bool) -> "HttpResponse":
+        addresses = self._addresses(url, origin, trusted)
+        parts = urlsplit(url)
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        self.limiter.wait(netloc, self._host_delay(netloc))
+        address = addresses[0]
+        pinned = parts._replace(netloc=(f"[{address}]" if ":" in address else address)
+                                + (f":{parts.port}" if parts.port else "")).geturl()
+        request_headers = {"Host": netloc, "Accept-Encoding": "gzip, deflate", **(headers or {})}
+        extensions = {"sni_hostname": parts.hostname} if parts.scheme.lower() == "https" else {}
+        deadline = time.monotonic() + self.config.max_seconds
+        try:
+            request = self._client.build_request("GET", pinned, headers=request_headers, extensions=extensions)
+            response = self._client.send(request, stream=True)
+            try:
+                body = _read_capped_body(response, url, self.config.max_bytes, deadline)
+            finally:
+                response.close()
+            return HttpResponse(response.status_code, response.headers, body)
         except httpx.HTTPError as exc:
             raise FetchError(Errors.E031.format(url=url, detail=f"{type(exc).__name__}: {exc}")) from exc
 
@@ -399,9 +571,9 @@ class Fetcher:
             raise FetchRefused(Errors.E033.format(url=url, status=status))
 
     # -- robots.txt ------------------------------------------------------------------
-    def _load_robots(self, scheme: str, host: str) -> _Robots:
+    def _load_robots(self, scheme: str, host: str, listed_by: Optional[str] = None) -> _Robots:
         robots_url = f"{scheme}://{host}/robots.txt"
-        response = self.get(robots_url)
+        response = self.get(robots_url, listed_by=listed_by)
         status = response.status_code
         if status in (401, 403):
             return _Robots(None, disallow_all=True)  # the usual reading: access to the site is restricted
@@ -418,11 +590,16 @@ class Fetcher:
         parser.parse(text.splitlines())
         return _Robots(parser)
 
-    def allowed(self, url: str) -> bool:
+    def allowed(self, url: str, listed_by: Optional[str] = None) -> bool:
         """Whether robots.txt of ``url``'s host lets our user agent fetch it (cached per host).
+
+        Args:
+            listed_by: the feed that listed ``url`` (robots.txt is then fetched under
+                the same address rules as the link).
 
         Raises:
             FetchError: robots.txt could not be read for a reason that may pass.
+            LinkRefused: the host is one a feed's link may not reach.
         """
         if not self.config.respect_robots:
             return True
@@ -431,7 +608,7 @@ class Fetcher:
         with self._robots_lock:
             robots = self._robots.get(host)
         if robots is None:
-            robots = self._load_robots(parts.scheme, host)
+            robots = self._load_robots(parts.scheme, host, listed_by)
             with self._robots_lock:
                 self._robots.setdefault(host, robots)
         if robots.disallow_all:
@@ -478,13 +655,15 @@ class Fetcher:
 
         Raises:
             FetchRefused: ``[E032]`` robots.txt disallows it; ``[E033]`` HTTP 4xx.
+            LinkRefused: ``[E081]`` a link (or a redirect hop) to where feeds may not send us.
             FetchError: ``[E031]`` network error, timeout, 5xx, 408, 429.
         """
         if isinstance(item, str):
             item = FeedItem(url=item, feed="")
-        url = item.url
-        if not self.allowed(url):
+        url, listed_by = item.url, item.feed or None  # a bare URL is the caller's own choice
+        self._addresses(url, _origin(listed_by or url), listed_by is None)  # refused before robots.txt is asked
+        if not self.allowed(url, listed_by):
             raise FetchRefused(Errors.E032.format(host=urlsplit(url).netloc, url=url, agent=self.config.user_agent))
-        response = self.get(url)
+        response = self.get(url, listed_by=listed_by)
         self._check_status(response, url)
         return page_to_article(response.content, url, item, response.headers.get("content-type"))

@@ -94,11 +94,15 @@ def serve_deployment(config, *, name: str, cron: str | None, interval: float | N
               help="Seconds per HTTP connect/read.")
 @click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 20),
               help="Retries of a failed feed or page fetch (back-off 2, 10, 30 s).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
+              help="Let a feed's links reach HOST at any address, private ones included (repeatable).")
+@click.option("--allow-private-links", is_flag=True,
+              help="Let a feed's links reach loopback, private and link-local addresses (intranet feeds only).")
 @click.option("--settle", default=2.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds an inbox file must be left unchanged before it is read.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's task logs.")
 def serve(inbox, feeds, out, cron, interval, once, name, tokenizer, ner, device, max_article_chars, min_interval,
-          timeout, retries, settle, verbose):
+          timeout, retries, allow_hosts, allow_private_links, settle, verbose):
     """Serve scheduled ingestion of inbox folders and RSS/Atom feeds as a Prefect deployment.
 
     Each inbox file is read once; each feed is polled with conditional GET and
@@ -129,7 +133,8 @@ def serve(inbox, feeds, out, cron, interval, once, name, tokenizer, ner, device,
     config = make_config(ServeConfig, inbox=[str(Path(p).resolve()) for p in inbox], feeds=list(feeds),
                          out=str(Path(out).resolve()), tokenizer=tokenizer, ner=ner, device=device,
                          max_article_chars=max_article_chars, min_interval=min_interval, timeout=timeout,
-                         fetch_retries=retries, settle_seconds=settle)
+                         fetch_retries=retries, settle_seconds=settle, allow_hosts=list(allow_hosts),
+                         allow_private_links=allow_private_links)
     check_tokenizer(config)
     with command_errors():
         from models.store import check_output_dir

@@ -76,6 +76,12 @@ class ServeConfig(AnalysisConfig):
     respect_robots: bool = True
     """Fetch article pages only where robots.txt allows ``kornews/<version>``."""
 
+    allow_hosts: list[str] = Field(default_factory=list)
+    """Hosts a feed's links may point to at any address (an intranet site). Default: none."""
+
+    allow_private_links: bool = False
+    """Fetch a feed's links at loopback, private and link-local addresses too. Default: off."""
+
     @field_validator("feeds")
     @classmethod
     def _http_feeds(cls, v: list[str]) -> list[str]:
@@ -85,7 +91,8 @@ class ServeConfig(AnalysisConfig):
         return v
 
     def fetch_config(self) -> FetchConfig:
-        return FetchConfig(min_interval=self.min_interval, timeout=self.timeout, respect_robots=self.respect_robots)
+        return FetchConfig(min_interval=self.min_interval, timeout=self.timeout, respect_robots=self.respect_robots,
+                           allow_hosts=tuple(self.allow_hosts), allow_private_links=self.allow_private_links)
 
 
 # ---------------------------------------------------------------------------
