@@ -38,9 +38,9 @@ from make_archive import DEFAULT_SHARED, load_wikinews, varied_copies  # noqa: E
 def bench_pipeline(path: Path, out: Path, ner: str, batch_size: int = 64) -> tuple[int, int, float, float]:
     """Run the ``kornews run`` analysis path in this process. Returns (articles, chars, load s, run s)."""
     from models.analyse import get_analyzer
-    from models.ingest import IngestConfig, iter_articles
+    from pipeline.ingest import IngestConfig, iter_articles
     from models.schema import RawArticle
-    from models.store import ParquetStore, utcnow
+    from pipeline.store import ParquetStore, utcnow
     from pipeline.flows import batched
 
     t0 = time.perf_counter()
@@ -101,7 +101,7 @@ def main() -> None:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
         n, chars, load, secs = bench_pipeline(path, Path(tmp) / "out", args.ner)
         # the same cleaned bodies the pipeline analysed
-        from models.store import read_table
+        from pipeline.store import read_table
 
         bodies = read_table(Path(tmp) / "out", "articles", ["body"]).column("body").to_pylist()
 

@@ -36,7 +36,8 @@ from make_archive import DEFAULT_SHARED, write_archive  # noqa: E402
 
 DRIVER = """
 import json, sys
-from pipeline.reprocess import ReprocessConfig, run_reprocess
+from pipeline.config import ReprocessConfig  # noqa: E402
+from pipeline.reprocess import run_reprocess  # noqa: E402
 if __name__ == "__main__":
     cfg = ReprocessConfig(inputs=[sys.argv[1]], out=sys.argv[2], workers=int(sys.argv[3]), ner=sys.argv[4],
                           chunk_size=int(sys.argv[5]), progress=False)

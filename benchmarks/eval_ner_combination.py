@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models.document import build_nlp  # noqa: E402
-from models.evaluate import _alias_hit, _match, norm  # noqa: E402
+from pipeline.evaluate import _alias_hit, _match, norm  # noqa: E402
 from models.ner.backends import attach_ner  # noqa: E402
 from models.ner.data import load_examples, mapped_entities, split_by_document  # noqa: E402
 

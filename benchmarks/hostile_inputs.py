@@ -37,9 +37,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from models.analyse import Analyzer
-from models.ingest import iter_articles
+from pipeline.ingest import iter_articles
 from models.schema import QuarantineRecord, RawArticle
-from models.store import ParquetStore
+from pipeline.store import ParquetStore
 analyzer = Analyzer(None, {ner!r}, errors="quarantine")
 t0 = time.perf_counter()
 items = list(iter_articles([sys.argv[1]]))

@@ -1,17 +1,14 @@
-"""kornews models: ingest, cleaning, Korean tokenization, NER and extractors.
+"""kornews models: what understands text. Cleaning, Korean tokenization, the spaCy
+document, gazetteers, NER, extractors, records and the table schema.
 
-Nothing in this package imports Prefect: the flows in ``pipeline/`` are thin
-wrappers over these functions, so every piece runs and tests without the engine.
+It reads only its own data files (``corpora/``, ``models/ner/weights``) and imports
+nothing from ``pipeline/`` nor any orchestration, CLI, network, lock or Parquet
+dataset library; ``tests/test_architecture.py`` keeps it so.
 """
 from pathlib import Path
 import os
 
 __version__ = "0.1.0"
-
-#: Registry-style names of the swappable components; written to Parquet metadata.
-COMPONENT_VERSIONS = {
-    "kornews": __version__,
-}
 
 
 _BUNDLED_CORPORA = Path(__file__).resolve().parent.parent / "corpora"

@@ -35,7 +35,9 @@ from spacy.tokens import Doc
 
 from . import __version__
 from .clean import CleanArticle, clean_article
-from .document import ArticleDoc, Mention, build_nlp, resolve_tokenizer
+from .defaults import DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_WINDOW_CHARS
+from .document import ArticleDoc, build_nlp, resolve_tokenizer
+from .mention import Mention
 from .errors import Errors, IngestError, KornewsError, TooLongError
 from .extract.investment import extract_investments
 from .extract.orgs import extract_orgs
@@ -57,12 +59,6 @@ RULE_COMPONENTS = frozenset({"kornews_candidates", "kornews_resolve"})
 #: batch of whole articles are held at once (spaCy's default of 1000 costs gigabytes).
 PIPE_BATCH_ARTICLES = 8
 
-#: Longest body analysed in one piece; longer ones are analysed in windows. The NER holds
-#: ~8 kB of activations per token while it runs (~40 MB for a 20,000-character window).
-DEFAULT_WINDOW_CHARS = 20_000
-
-#: Longest body analysed at all (2 M characters, ~100 windows); longer ones are quarantined.
-DEFAULT_MAX_ARTICLE_CHARS = 2_000_000
 
 
 @dataclass

@@ -43,6 +43,7 @@ from typing import Optional, Sequence
 
 from . import corpora_dir
 from .datafiles import bad_line, read_jsonl
+from .dates import parse_published_at
 from .schema import RawArticle
 
 #: What a removed piece was. ``headline`` is the title taken out of a ``txt`` body.
@@ -875,7 +876,5 @@ def find_dateline(text: str) -> Optional[datetime]:
     >>> find_dateline("김가영 기자 입력 2023/03/15 10:12").isoformat()
     '2023-03-15T10:12:00+09:00'
     """
-    from .ingest import parse_published_at
-
     m = _DATELINE_RE.search(text)
     return parse_published_at(m.group(1)) if m else None

@@ -15,144 +15,22 @@ same spans for spaCy users (displacy, ``Span._.canonical`` …).
 from __future__ import annotations
 
 import bisect
-import functools
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Optional, Sequence
 
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .extract.counts import find_counts
-from .extract.money import find_money
+from . import candidates as _candidates  # noqa: F401  (registers "kornews_candidates", which build_nlp adds)
 from .errors import BackendError, Errors
-from .gazetteer import Gazetteer, load_gazetteer, load_not_orgs
+from .mention import Mention
 from .nlp import doc_text, sentence_spans
 from .tokenize import DEFAULT_BACKEND
 
-#: Contract entity labels.
-LABELS = ("ORG", "VENUE", "PER", "LOC", "DATE", "MONEY", "COUNT")
-
-#: Count units that are not counted things in the contract's sense.
-_NON_COUNT_UNITS = {"%", "년", "월", "일", "시", "분", "초"}
-
 _PRIORITY = {"gazetteer": 3, "rule": 2, "model": 1}
-
-
-@dataclass(frozen=True)
-class Mention:
-    """An entity mention. ``text == body[start:end]`` always holds.
-
-    ``source`` is ``gazetteer``, ``rule`` or ``model``; ``payload`` keeps the rule
-    object (a :class:`models.extract.money.Money` or ``Count``) for extractors.
-    """
-
-    start: int
-    end: int
-    text: str
-    label: str
-    source: str
-    canonical: Optional[str] = None
-    kind: Optional[str] = None
-    parent: Optional[str] = None
-    year: Optional[int] = None
-    norm: Optional[dict] = None
-    payload: object = field(default=None, compare=False, repr=False)
-    #: the venue edition came from the "VENUE YYYY" form (ICLR 2022), not "2019년 ICCV"
-    edition: bool = False
-
-    def norm_json(self) -> Optional[str]:
-        return json.dumps(self.norm, ensure_ascii=False, sort_keys=True) if self.norm else None
-
-
-if not Doc.has_extension("mentions"):
-    Doc.set_extension("mentions", default=None)
-if not Doc.has_extension("candidates"):
-    Doc.set_extension("candidates", default=None)
-
-
-def gazetteer_mentions(text: str, gaz: Gazetteer, boundaries: set[int] | None = None) -> list[Mention]:
-    """ORG and VENUE mentions of gazetteer names in ``text``."""
-    out = []
-    for m in gaz.find(text, boundaries):
-        e = m.entry
-        out.append(Mention(
-            m.start, m.end, m.text, e.label, "gazetteer", canonical=e.canonical, kind=e.kind,
-            parent=e.parent, year=m.year, norm={"year": m.year} if (e.label == "VENUE" and m.year) else None,
-            edition=bool(m.year) and m.text.rstrip("'’ ").endswith(str(m.year)[2:]),
-        ))
-    return out
-
-
-#: a fund or investment arm named after its parent: "소프트뱅크 비전펀드2", "삼성 벤처스"
-_ORG_EXTENSION_RE = re.compile(
-    r"\s?([가-힣A-Za-z]{0,10}(?:펀드|파트너스|벤처스|캐피탈|캐피털|인베스트먼트|자산운용|투자조합)\s?\d{0,2})"
-    r"(?=[은는이가을를의와과에로도]|[^가-힣A-Za-z0-9])")
-
-
-def extended_org_mentions(text: str, gaz: Sequence[Mention]) -> list[Mention]:
-    """ORG mentions for the funds and arms of known organizations.
-
-    "소프트뱅크 비전펀드2로부터" gives "소프트뱅크 비전펀드2" (parent SoftBank): the
-    fund, not its parent, is the party named. Longer spans win in resolution.
-    """
-    out = []
-    for m in gaz:
-        if m.label != "ORG":
-            continue
-        ext = _ORG_EXTENSION_RE.match(text, m.end)
-        if ext and ext.group(1).strip():
-            end = ext.end(1)
-            while end > m.end and text[end - 1].isspace():
-                end -= 1
-            out.append(Mention(m.start, end, text[m.start:end], "ORG", "gazetteer", canonical=None, kind="company",
-                               parent=m.canonical))
-    return out
-
-
-def rule_mentions(text: str) -> list[Mention]:
-    """MONEY (with ``norm``) and COUNT mentions found by the rule extractors."""
-    out = [Mention(m.start, m.end, m.text, "MONEY", "rule", norm=m.norm(), payload=m) for m in find_money(text)]
-    for c in find_counts(text):
-        if c.unit in _NON_COUNT_UNITS:
-            continue
-        norm = {"value": c.value, "unit": c.unit, "qualifier": c.qualifier, "low": c.low, "high": c.high}
-        out.append(Mention(c.start, c.end, c.text, "COUNT", "rule", norm=norm, payload=c))
-    return out
-
-
-@functools.lru_cache(maxsize=4)
-def _blocker_regex(keys: frozenset) -> re.Pattern | None:
-    # not_orgs keys are normalised (lower case, no spaces): match them with optional
-    # spaces between characters so "클로바 케어콜" and "클로바케어콜" both block.
-    if not keys:
-        return None
-    alts = sorted(keys, key=len, reverse=True)
-    body = "|".join(r"\s?".join(re.escape(ch) for ch in k) for k in alts)
-    # whole words only: AI in 퓨리오사AI or IT in MIT is not the term
-    return re.compile(r"(?<![0-9A-Za-z가-힣])(?:" + body + r")(?![0-9A-Za-z])", re.IGNORECASE)
-
-
-def _model_money(start: int, end: int, text: str) -> Mention:
-    """A model MONEY span, with the rules' ``norm`` when they read the whole span."""
-    found = find_money(text)
-    if len(found) == 1 and found[0].start == 0 and found[0].end == len(text):
-        m = found[0]
-        return Mention(start, end, text, "MONEY", "model", norm=m.norm(), payload=m)
-    return Mention(start, end, text, "MONEY", "model")
-
-
-def blocker_spans(text: str, not_orgs: dict[str, str]) -> list[tuple[int, int]]:
-    """Character spans of products/models/benchmarks that must never become ORG."""
-    rx = _blocker_regex(frozenset(not_orgs))
-    if rx is None:
-        return []
-    return [(m.start(), m.end()) for m in rx.finditer(text)]
-
 
 class _Containment:
     """Answers "does a blocker span contain ``[start, end)``?" in O(log n) per question.
@@ -268,64 +146,6 @@ def _propagate_editions(mentions: list[Mention]) -> list[Mention]:
                         {"year": y}, m.payload, False)
         out.append(m)
     return out
-
-
-@Language.factory("kornews_candidates", default_config={"gazetteer": True, "rules": True})
-def make_candidates(nlp: Language, name: str, gazetteer: bool, rules: bool):
-    return CandidateFinder(gazetteer, rules)
-
-
-class CandidateFinder:
-    """Pipeline component: collects gazetteer, rule and model candidates on ``doc._.candidates``."""
-
-    def __init__(self, use_gazetteer: bool = True, use_rules: bool = True):
-        from .extract.orgs import apposition_orgs, is_plausible_org
-        from .extract.venues import find_venue_patterns, is_hosting
-
-        self.gaz = load_gazetteer() if use_gazetteer else None
-        self.not_orgs = load_not_orgs() if use_gazetteer else {}
-        self.use_rules = use_rules
-        self._plausible_org = is_plausible_org
-        self._apposition_orgs = apposition_orgs
-        self._venue_patterns = find_venue_patterns
-        self._is_hosting = is_hosting
-
-    def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
-        cands: list[Mention] = []
-        for ent in doc.ents:  # the statistical model's output, if a model ran
-            if ent.label_ == "MONEY":
-                cands.append(_model_money(ent.start_char, ent.end_char, ent.text))
-            elif ent.label_ in LABELS:
-                canonical = None
-                entry = self.gaz.lookup(ent.text) if self.gaz is not None else None
-                if entry is not None and entry.label == ent.label_:
-                    canonical = entry.canonical
-                cands.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, "model", canonical=canonical,
-                                     kind=entry.kind if canonical else None, parent=entry.parent if canonical else None))
-        if self.gaz is not None:
-            starts = doc.to_array(IDX)
-            bounds = set(starts.tolist()) | set((starts + doc.to_array(LENGTH)).tolist())
-            gaz = gazetteer_mentions(text, self.gaz, bounds)
-            cands.extend(gaz)
-            cands.extend(extended_org_mentions(text, gaz))
-        if self.use_rules:
-            cands.extend(rule_mentions(text))
-            for s, e in self._apposition_orgs(doc):
-                entry = self.gaz.lookup(text[s:e]) if self.gaz is not None else None
-                canonical = entry.canonical if entry is not None and entry.label == "ORG" else None
-                cands.append(Mention(s, e, text[s:e], "ORG", "rule", canonical=canonical))
-            for v in self._venue_patterns(text):
-                entry = self.gaz.lookup(v.text) if self.gaz is not None else None
-                canonical = entry.canonical if entry is not None and entry.label == "VENUE" else v.name
-                cands.append(Mention(v.start, v.end, v.text, "VENUE", "rule", canonical=canonical,
-                                     kind=entry.kind if entry is not None else None, year=v.year,
-                                     norm={"year": v.year} if v.year else None, edition=v.year is not None))
-        venue_names = frozenset(n for m in cands if m.label == "VENUE" for n in (m.text, m.canonical) if n)
-        cands = [m for m in cands if (m.label != "ORG" or self._plausible_org(m, venue_names))
-                 and (m.label != "VENUE" or not self._is_hosting(text, m.end))]
-        doc._.candidates = (cands, blocker_spans(text, self.not_orgs))
-        return doc
 
 
 @Language.component("kornews_resolve")

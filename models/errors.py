@@ -102,6 +102,11 @@ class Errors(metaclass=ErrorsWithCodes):
     E080 = "Cannot read or write {path}: {detail}."
     E081 = ("Not fetched: {url}: {rule}. A link found in a feed is fetched only from a public address or the "
             "feed's own origin ({origin}); `--allow-host {host}` or `--allow-private-links` opens it.")
+    E082 = "--field-map is not valid JSON ({detail}). Expected an object such as '{{\"text\": [\"본문\"]}}'."
+    E083 = "--field-map must be a JSON object such as '{{\"text\": [\"본문\"]}}', not {kind}."
+    E084 = "{detail}"  # a usage error of the serve command: which options go together
+    E085 = "'{expr}' is not a valid cron expression (five fields, e.g. '*/15 * * * *'): {detail}."
+    E086 = "--backend transformers needs --base PATH (a local checkpoint, e.g. from `kornews models base e5-small`)."
 
 class KornewsError(Exception):
     """Base class of the errors kornews raises for bad input or configuration."""
@@ -113,10 +118,6 @@ class DecodeError(KornewsError):
 
 class IngestError(KornewsError):
     """An input could not be read or parsed into articles."""
-
-
-class ArchiveError(IngestError):
-    """An archive member was unsafe or too large."""
 
 
 class DataFileError(KornewsError, ValueError):

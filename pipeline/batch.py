@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from models.analyse import Records, get_analyzer
-from models.ingest import IngestConfig
+from .ingest import IngestConfig
 from models.schema import QuarantineRecord, RawArticle, partition_month
-from models.store import ParquetStore, prepare_output, utcnow
+from .store import ParquetStore, prepare_output, utcnow
 
 from .config import AnalysisConfig, PipelineConfig
 

@@ -1,7 +1,11 @@
-"""The ``kornews`` command line: parse arguments, call flows or ``models``, report errors.
+"""The ``kornews`` command line: parse arguments, call flows or plain functions, report errors.
 
-Known errors (:class:`models.errors.KornewsError`) become ``click.ClickException``
-with their coded message; nothing else is caught here.
+Every command is thin: it builds its typed configuration (:mod:`pipeline.config`),
+checks what can be checked before anything slow starts, and calls a flow
+(:mod:`pipeline.flows`, :mod:`pipeline.serve_flow`, :mod:`pipeline.reprocess`) or a
+function. Prefect, Dask and the models are imported inside the commands that need
+them, so ``kornews --help`` stays quick. Known errors become one coded line
+(:func:`pipeline.options.command_errors`).
 """
 from __future__ import annotations
 
@@ -12,10 +16,13 @@ from pathlib import Path
 
 import click
 
-from models.errors import KornewsError
+from models.defaults import DEFAULT_BATCH_SIZE
+from models.errors import Errors, KornewsError
 from models.ner import ARCHITECTURES, SELECTIONS
+from models.schema import TABLES
 from models.tokenize import BACKENDS
 
+from .compaction import DEFAULT_TARGET_ROWS
 from .options import (analysis_options, check_tokenizer, command_errors, hold_output, make_config, parse_field_map,
                       quiet_prefect)
 
@@ -28,9 +35,6 @@ class LazyGroup(click.Group):
     """
 
     LAZY = {
-        "serve": ("pipeline.serve", "serve", "Serve scheduled ingestion of inbox folders and RSS/Atom feeds."),
-        "reprocess": ("pipeline.reprocess", "reprocess", "Reprocess archives in parallel (local processes or Dask)."),
-        "compact": ("pipeline.compact", "compact_command", "Merge small Parquet files without changing any row."),
         "report": ("pipeline.report", "report_command", "Write one self-contained HTML page about an output folder."),
     }
 
@@ -67,7 +71,8 @@ def cli() -> None:
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder (one Parquet dataset per table).")
 @analysis_options
-@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 10_000), help="Articles per batch.")
+@click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, 10_000),
+              help="Articles per batch.")
 @click.option("--field-map", default=None,
               help='JSON key mapping, e.g. \'{"text": ["본문"], "publisher": ["언론사"]}\'. Fields: title, text, '
                    'published_at, url, publisher.')
@@ -85,7 +90,7 @@ def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, fiel
         kornews run ../shared/corpora/seeds --out out
     """
     quiet_prefect(verbose)
-    from pipeline.config import PipelineConfig
+    from .config import PipelineConfig
 
     kwargs = dict(out=out, tokenizer=tokenizer, ner=ner, device=device, max_article_chars=max_article_chars,
                   batch_size=batch_size, progress=not no_progress)
@@ -101,9 +106,9 @@ def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, fiel
             return
         with contextlib.ExitStack() as stack:
             hold_output(config.out_path, stack)  # refused at once, not after Prefect's start-up
-            from pipeline.flows import run_flow
-            from pipeline.progress import print_summary
-            from pipeline.server import prefect_api
+            from .flows import run_flow
+            from .progress import print_summary
+            from .server import prefect_api
 
             stack.enter_context(prefect_api())
             summary = run_flow(config)
@@ -114,10 +119,10 @@ def _dry_run(config) -> None:
     from itertools import islice
 
     from models.analyse import get_analyzer
-    from models.ingest import iter_articles
+    from .ingest import iter_articles
     from models.schema import RawArticle
-    from models.store import utcnow
-    from pipeline.batch import ingest_config
+    from .store import utcnow
+    from .batch import ingest_config
 
     analyzer = get_analyzer(*config.analyzer_key())
     raws = [r for r in islice(iter_articles(config.inputs, ingest_config(config)), 5) if isinstance(r, RawArticle)]
@@ -150,13 +155,13 @@ def tag(input_path, output_path, tokenizer, ner, device, max_article_chars, batc
     \b
         kornews tag --input sents.jsonl --output tagged.jsonl
     """
-    from pipeline.config import AnalysisConfig
+    from .config import AnalysisConfig
 
     config = make_config(AnalysisConfig, tokenizer=tokenizer, ner=ner, device=device,
                          max_article_chars=max_article_chars)
     check_tokenizer(config)
     with command_errors(), contextlib.ExitStack() as stack:
-        from models.tagging import tag_stream
+        from .tagging import tag_stream
 
         fin = sys.stdin.buffer if input_path == "-" else stack.enter_context(open(input_path, "rb"))
         if output_path == "-":
@@ -187,7 +192,7 @@ def eval_(gold_path, pred_dir, as_json, details):
         kornews run ../shared/corpora/seeds --out out/seeds
         kornews eval --gold ../shared/corpora/seeds/gold.json --pred out/seeds
     """
-    from models.evaluate import evaluate, format_report
+    from .evaluate import evaluate, format_report
 
     try:
         report = evaluate(Path(gold_path), Path(pred_dir))
@@ -250,7 +255,7 @@ def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, arch, 
                                 lexicon=lexicon, select=select, log=click.echo)
         else:
             if not base_path:
-                raise click.UsageError("--backend transformers needs --base PATH (a local checkpoint)")
+                raise click.UsageError(Errors.E086)
             from models.ner.train_hf import train_hf
 
             out = out_dir or str(_P(__file__).resolve().parent.parent / "models" / "ner" / "hf")
@@ -264,6 +269,176 @@ def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, arch, 
             click.echo(f"{label:6} P {dev[label].get('p', 0):.3f} R {dev[label].get('r', 0):.3f} "
                        f"F1 {dev[label].get('f', 0):.3f}")
     click.echo(f"model written to {out}")
+
+
+@cli.command()
+@click.option("--inbox", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Inbox folder (repeatable); every file dropped in is ingested once.")
+@click.option("--feed", "feeds", multiple=True, help="RSS 2.0 or Atom feed URL (repeatable).")
+@click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder (Parquet tables; state in OUT/_state).")
+@click.option("--cron", default=None, help="Cron schedule, e.g. '*/15 * * * *'.")
+@click.option("--interval", type=click.FloatRange(min=1, min_open=False), default=None,
+              help="Seconds between runs.")
+@click.option("--once", is_flag=True, help="Run the ingest flow once, now, without a schedule or server.")
+@click.option("--name", default="kornews-ingest", show_default=True, help="Deployment name.")
+@analysis_options
+@click.option("--min-interval", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds between two requests to the same host.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds per HTTP connect/read.")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 20),
+              help="Retries of a failed feed or page fetch (back-off 2, 10, 30 s).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
+              help="Let a feed's links reach HOST at any address, private ones included (repeatable).")
+@click.option("--allow-private-links", is_flag=True,
+              help="Let a feed's links reach loopback, private and link-local addresses (intranet feeds only).")
+@click.option("--settle", default=2.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds an inbox file must be left unchanged before it is read.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's task logs.")
+def serve(inbox, feeds, out, cron, interval, once, name, tokenizer, ner, device, max_article_chars, min_interval,
+          timeout, retries, allow_hosts, allow_private_links, settle, verbose):
+    """Serve scheduled ingestion of inbox folders and RSS/Atom feeds as a Prefect deployment.
+
+    Each inbox file is read once; each feed is polled with conditional GET and
+    each new article page fetched once (robots.txt, per-host rate limit,
+    retries). Articles already in OUT are never processed again. Without
+    PREFECT_API_URL a local Prefect server is started (127.0.0.1) and stopped
+    on exit.
+
+    Example:
+
+        kornews serve --inbox inbox/ --feed https://news.example.kr/rss.xml --out out --interval 300
+
+        kornews serve --inbox inbox/ --out out --cron '*/15 * * * *'
+
+        kornews serve --inbox inbox/ --out out --once
+    """
+    if not inbox and not feeds:
+        raise click.UsageError(Errors.E084.format(detail="Give at least one --inbox folder or --feed URL."))
+    if once and (cron or interval):
+        raise click.UsageError(Errors.E084.format(detail="--once runs a single time now; it takes no --cron or "
+                                                         "--interval."))
+    if not once and (cron is None) == (interval is None):
+        raise click.UsageError(Errors.E084.format(detail="Give exactly one of --cron or --interval (or --once to "
+                                                         "run a single time)."))
+    quiet_prefect(verbose)
+    if cron is not None:
+        from .serve_flow import check_cron
+
+        check_cron(cron)
+    from .config import ServeConfig
+
+    config = make_config(ServeConfig, inbox=[str(Path(p).resolve()) for p in inbox], feeds=list(feeds),
+                         out=str(Path(out).resolve()), tokenizer=tokenizer, ner=ner, device=device,
+                         max_article_chars=max_article_chars, min_interval=min_interval, timeout=timeout,
+                         fetch_retries=retries, settle_seconds=settle, allow_hosts=list(allow_hosts),
+                         allow_private_links=allow_private_links)
+    check_tokenizer(config)
+    with command_errors():
+        from .store import check_output_dir
+
+        check_output_dir(Path(config.out))
+        if once:
+            from .serve_flow import ingest_flow
+
+            from .server import prefect_api
+
+            with prefect_api():
+                summary = ingest_flow(config)
+            click.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
+            return
+        from .serve_flow import serve_deployment
+
+        try:
+            serve_deployment(config, name=name, cron=cron, interval=interval)
+        except KeyboardInterrupt:
+            click.echo("Stopped.", err=True)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder (one Parquet dataset per table).")
+@click.option("--workers", type=click.IntRange(1, 512), default=None,
+              help="Local worker processes [default: CPU count]. Ignored with --dask-address.")
+@click.option("--dask-address", default=None, help="Dask scheduler, e.g. tcp://127.0.0.1:8786 (default: local processes).")
+@analysis_options
+@click.option("--chunk-size", default=200, show_default=True, type=click.IntRange(1, 10_000),
+              help="Articles per parallel task.")
+@click.option("--field-map", default=None, help='JSON key mapping, e.g. \'{"text": ["본문"]}\'.')
+@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's task logs.")
+def reprocess(inputs, out, workers, dask_address, tokenizer, ner, device, max_article_chars, chunk_size, field_map,
+              no_progress, verbose):
+    """Reprocess ARCHIVE... in parallel: the rows equal a sequential `kornews run` of the same input.
+
+    Runs on local processes by default, or on a Dask cluster with
+    --dask-address. Prefect task runs report to PREFECT_API_URL when set,
+    else to a local `prefect server start` that lives as long as the command.
+
+    Example:
+
+    \b
+        kornews reprocess archive-2023.jsonl.gz archive-2024.zip --out out --workers 4
+        kornews reprocess archive.jsonl.gz --out out --dask-address tcp://127.0.0.1:8786
+    """
+    quiet_prefect(verbose)
+    kwargs = dict(inputs=list(inputs), out=out, tokenizer=tokenizer, ner=ner, device=device,
+                  max_article_chars=max_article_chars, chunk_size=chunk_size, dask_address=dask_address,
+                  progress=not no_progress)
+    if workers:
+        kwargs["workers"] = workers
+    if field_map:
+        kwargs["field_map"] = parse_field_map(field_map)
+    from .config import ReprocessConfig
+
+    config = make_config(ReprocessConfig, **kwargs)
+    check_tokenizer(config)
+    with command_errors():
+        with contextlib.ExitStack() as stack:
+            hold_output(config.out_path, stack)  # refused at once, before a server is started
+            from .reprocess import run_reprocess
+
+            summary = run_reprocess(config)
+    from .progress import print_summary
+
+    print_summary({k: v for k, v in summary.items() if not isinstance(v, list)})
+
+
+@cli.command()
+@click.option("--out", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Output folder of kornews run / reprocess.")
+@click.option("--table", "tables", multiple=True, type=click.Choice(TABLES),
+              help="Table to compact (repeatable; default: all).")
+@click.option("--target-rows", default=DEFAULT_TARGET_ROWS, show_default=True, type=click.IntRange(1),
+              help="Rows per merged file.")
+@click.option("--dry-run", is_flag=True, help="Print how many files would remain; change nothing.")
+def compact(out, tables, target_rows, dry_run):
+    """Merge the small Parquet files of each partition into files of about --target-rows rows.
+
+    No row changes. Each partition is swapped atomically (readers see the old
+    files or the new ones, never both), under the output folder's lock.
+
+    Example:
+
+    \b
+        kornews compact --out out --target-rows 262144
+    """
+    from .compaction import compact as compact_output
+    from .store import OutputLock, prepare_output
+
+    with command_errors():
+        try:
+            with OutputLock(Path(out)):
+                if not dry_run:
+                    prepare_output(Path(out))
+                stats = compact_output(Path(out), list(tables) or None, target_rows, dry_run)
+        except ValueError as e:
+            raise click.ClickException(str(e)) from None
+    verb = "would leave" if dry_run else "left"
+    for s in stats:
+        click.echo(f"{s.table:13} {s.partitions:4} partitions  {s.files_before:6} files → {verb} "
+                   f"{s.files_after:6}  ({s.rows:,} rows)")
 
 
 def main() -> None:

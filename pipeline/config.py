@@ -7,13 +7,14 @@ one place.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models import corpora_dir
-from models.analyse import DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_WINDOW_CHARS
+from models.defaults import DEFAULT_BATCH_SIZE, DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_NER, DEFAULT_WINDOW_CHARS
 from models.errors import Errors
 from models.tokenize import BACKENDS
 
@@ -51,13 +52,13 @@ class AnalysisConfig(BaseModel):
     """Tokenizer backend (kiwi, mecab, okt, komoran, kkma, hannanum, konlpy-mecab). Default: the one the
     NER model was trained on (mecab for the shipped model), else kiwi. A spaCy model refuses any other."""
 
-    ner: str = "default"
+    ner: str = DEFAULT_NER
     """Statistical NER: default (the shipped model), accurate, none, spacy:PATH or hf:PATH."""
 
     device: Optional[Literal["cpu", "cuda"]] = None
     """Where a transformer NER (--ner accurate, hf:PATH) runs; default: CUDA when available, else CPU."""
 
-    batch_size: int = Field(64, ge=1, le=10_000)
+    batch_size: int = Field(DEFAULT_BATCH_SIZE, ge=1, le=10_000)
     """Articles analysed and written per batch (one task run and one file per table each)."""
 
     errors: Literal["quarantine", "raise"] = "quarantine"
@@ -111,7 +112,7 @@ class PipelineConfig(AnalysisConfig):
     @classmethod
     def _known_fields(cls, v: Optional[dict]) -> Optional[dict]:
         if v is not None:
-            from models.ingest import IngestConfig
+            from .ingest import IngestConfig
 
             IngestConfig(field_map=v)  # raises E013 naming the unknown key and the valid ones
         return v
@@ -119,3 +120,81 @@ class PipelineConfig(AnalysisConfig):
     @property
     def out_path(self) -> Path:
         return Path(self.out)
+
+
+class ReprocessConfig(PipelineConfig):
+    """Configuration of one ``kornews reprocess``: a :class:`PipelineConfig` plus parallelism."""
+
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=512)
+    """Local worker processes (ignored with ``dask_address``: the cluster's threads count)."""
+
+    dask_address: Optional[str] = None
+    """Scheduler of an existing Dask cluster, e.g. ``tcp://127.0.0.1:8786``. None: local processes."""
+
+    chunk_size: int = Field(200, ge=1, le=10_000)
+    """Articles per task (one unit of parallel work)."""
+
+    max_in_flight: Optional[int] = Field(None, ge=1)
+    """Chunks submitted but not yet written; default ``2 × workers``. Bounds the driver's memory."""
+
+    flush_articles: int = Field(2000, ge=1)
+    """Articles buffered in the driver before a write (fewer, larger Parquet files)."""
+
+
+#: Default back-off between the tries of one fetch, in seconds.
+DEFAULT_RETRY_DELAYS = [2.0, 10.0, 30.0]
+
+
+class ServeConfig(AnalysisConfig):
+    """Configuration of one ``kornews-ingest`` run (the flow's single typed parameter)."""
+
+    inbox: list[str] = Field(default_factory=list)
+    """Inbox folders (searched recursively), files or globs; each file is read once."""
+
+    feeds: list[str] = Field(default_factory=list)
+    """RSS 2.0 or Atom feed URLs (http/https)."""
+
+    out: str = "out"
+    """Output folder; state is kept in ``out/_state``."""
+
+    min_interval: float = Field(1.0, ge=0)
+    """Seconds between two requests to the same host (robots.txt ``Crawl-delay`` wins when longer)."""
+
+    timeout: float = Field(10.0, gt=0)
+    """Seconds for connecting and for each read of one request."""
+
+    fetch_retries: int = Field(3, ge=0, le=20)
+    """Retries of a feed or page fetch that failed for a reason that may pass."""
+
+    retry_delays: list[float] = Field(default_factory=lambda: list(DEFAULT_RETRY_DELAYS))
+    """Seconds before each retry; the last one repeats. Default 2, 10, 30."""
+
+    max_page_failures: int = Field(3, ge=1)
+    """Runs a failing page is tried in before it is given up (its quarantine row stays)."""
+
+    settle_seconds: float = Field(2.0, ge=0)
+    """Inbox files modified less than this long ago wait for the next run (still being copied)."""
+
+    respect_robots: bool = True
+    """Fetch article pages only where robots.txt allows ``kornews/<version>``."""
+
+    allow_hosts: list[str] = Field(default_factory=list)
+    """Hosts a feed's links may point to at any address (an intranet site). Default: none."""
+
+    allow_private_links: bool = False
+    """Fetch a feed's links at loopback, private and link-local addresses too. Default: off."""
+
+    @field_validator("feeds")
+    @classmethod
+    def _http_feeds(cls, v: list[str]) -> list[str]:
+        for url in v:
+            if not url.lower().startswith(("http://", "https://")):
+                raise ValueError(Errors.E013.format(value=url, option="feed", valid="http:// or https:// URLs"))
+        return v
+
+    def fetch_config(self):
+        """The :class:`pipeline.feeds.FetchConfig` of this configuration."""
+        from .feeds import FetchConfig
+
+        return FetchConfig(min_interval=self.min_interval, timeout=self.timeout, respect_robots=self.respect_robots,
+                           allow_hosts=tuple(self.allow_hosts), allow_private_links=self.allow_private_links)

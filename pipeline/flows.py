@@ -20,8 +20,8 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
 from models.analyse import get_analyzer
-from models.ingest import iter_articles
-from models.store import OutputLock, ParquetStore, utcnow
+from .ingest import iter_articles
+from .store import OutputLock, ParquetStore, utcnow
 
 from .batch import BatchCounts, RunSummary, batched, ingest_config, new_run_id, open_store
 from .config import AnalysisConfig, PipelineConfig

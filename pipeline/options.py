@@ -21,8 +21,8 @@ from typing import Callable, Iterator
 
 import click
 
-from models.analyse import DEFAULT_MAX_ARTICLE_CHARS
-from models.errors import KornewsError
+from models.defaults import DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_NER
+from models.errors import Errors, KornewsError
 from models.tokenize import BACKENDS
 
 from .config import NER_NAMES, check_ner
@@ -44,7 +44,7 @@ def analysis_options(f: Callable) -> Callable:
         click.option("--tokenizer", type=click.Choice(BACKENDS), default=None,
                      help="Morphological tokenizer. Default: the one the NER model was trained on (mecab for the "
                           "shipped model; a spaCy model refuses any other), else kiwi."),
-        click.option("--ner", default="default", show_default=True, callback=_ner_value,
+        click.option("--ner", default=DEFAULT_NER, show_default=True, callback=_ner_value,
                      help=f"Statistical NER: {', '.join(NER_NAMES)}, spacy:PATH or hf:PATH (a local checkpoint)."),
         click.option("--device", type=click.Choice(["cpu", "cuda"]), default=None,
                      help="Where a transformer NER (--ner accurate, hf:PATH) runs. Default: CUDA when available."),
@@ -62,9 +62,9 @@ def parse_field_map(value: str) -> dict:
     try:
         mapping = json.loads(value)
     except json.JSONDecodeError as e:
-        raise click.BadParameter(f"--field-map is not valid JSON: {e}") from None
+        raise click.BadParameter(Errors.E082.format(detail=e)) from None
     if not isinstance(mapping, dict):
-        raise click.BadParameter('--field-map must be a JSON object, e.g. \'{"text": ["본문"]}\'')
+        raise click.BadParameter(Errors.E083.format(kind=type(mapping).__name__))
     return mapping
 
 
@@ -103,8 +103,18 @@ def quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
+#: The stop signals received while a command runs (see :func:`command_errors`).
+_received: list[int] = []
+
+
 def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    _received.append(signum)
     raise KeyboardInterrupt(signum)
+
+
+def _stopped(signum: int) -> None:
+    click.echo(f"kornews: stopped by {signal.Signals(signum).name}; nothing partial was left.", err=True)
+    sys.exit(SIGNAL_EXIT[signum])
 
 
 @contextlib.contextmanager
@@ -113,23 +123,37 @@ def command_errors() -> Iterator[None]:
 
     Kornews errors exit 1 with their coded message; SIGTERM is handled like
     Ctrl-C: the stack unwinds (nothing partial is left behind) and the command
-    exits 143 (130 for Ctrl-C) after saying so on stderr.
+    exits 143 (130 for Ctrl-C) after saying so on stderr. A signal that lands
+    inside Prefect's own bookkeeping can come out as another exception (a task
+    run interrupted while it is being created raises ``ValueError``): once a stop
+    signal was received, whatever ends the command is that stop.
     """
+    _received.clear()
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    previous_int = signal.signal(signal.SIGINT, _raise_interrupt)
     try:
         yield
     except KornewsError as e:
+        if _received:
+            _stopped(_received[0])
         raise click.ClickException(str(e)) from None
     except OSError as e:  # an input or output the system refuses: one line, not a traceback
         from models.errors import Errors
 
+        if _received:
+            _stopped(_received[0])
+
         raise click.ClickException(Errors.E080.format(path=e.filename or "a file", detail=e.strerror or e)) from None
     except KeyboardInterrupt as e:
-        signum = e.args[0] if e.args and e.args[0] in SIGNAL_EXIT else signal.SIGINT
-        click.echo(f"kornews: stopped by {signal.Signals(signum).name}; nothing partial was left.", err=True)
-        sys.exit(SIGNAL_EXIT[signum])
+        signum = _received[0] if _received else e.args[0] if e.args and e.args[0] in SIGNAL_EXIT else signal.SIGINT
+        _stopped(signum)
+    except Exception:
+        if _received:
+            _stopped(_received[0])
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def hold_output(out: Path, stack: contextlib.ExitStack) -> None:
@@ -139,7 +163,7 @@ def hold_output(out: Path, stack: contextlib.ExitStack) -> None:
         OutputError: ``[E045]`` the folder cannot be created or written.
         LockError: ``[E017]`` another run holds it.
     """
-    from models.store import OutputLock, check_output_dir
+    from .store import OutputLock, check_output_dir
 
     check_output_dir(out)
     stack.enter_context(OutputLock(out, shared=True))

@@ -1,6 +1,6 @@
 """``kornews reprocess``: the ``run`` job over big archives, analysed in parallel.
 
-The driver (this process) streams :func:`models.ingest.iter_articles`, cuts the
+The driver (this process) streams :func:`pipeline.ingest.iter_articles`, cuts the
 stream into chunks of ``chunk_size`` articles and submits one
 ``analyse_chunk`` task per chunk to the flow's task runner:
 
@@ -12,7 +12,7 @@ stream into chunks of ``chunk_size`` articles and submits one
 At most ``max_in_flight`` chunks are submitted and not yet written
 (backpressure), so an archive of any size never sits in memory. Results are
 written **in submission order** by the driver through a single
-:class:`models.store.ParquetStore` while holding :class:`OutputLock`. Writing in
+:class:`pipeline.store.ParquetStore` while holding :class:`OutputLock`. Writing in
 input order, and dropping the rows of articles already written (by this run or
 an earlier one), gives exactly the rows a sequential ``kornews run`` of the
 same input writes, whatever the worker count or completion order.
@@ -32,132 +32,27 @@ driver loads none.
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import functools
-import os
-import resource
-import socket
-import tempfile
-import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
-import click
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from pydantic import Field
 
-from models.analyse import Records, get_analyzer
-from models.ingest import iter_articles
-from models.store import OutputLock, read_table, utcnow
+from models.analyse import Records
 
-from .batch import RunSummary, analyse_batch, batched, ingest_config, new_run_id, open_store
-from .config import AnalysisConfig, PipelineConfig
-from .options import (analysis_options, check_tokenizer, command_errors, hold_output, make_config, parse_field_map,
-                      quiet_prefect)
+from .batch import RunSummary, batched, ingest_config, new_run_id, open_store
+from .config import AnalysisConfig, ReprocessConfig
+from .ingest import iter_articles
 from .progress import RunProgress
 from .server import prefect_api
+from .store import OutputLock, utcnow
 from .tasks import write_parquet
+from .workers import ChunkResult, analyse_chunk_fn, drop_known
 
 
-class ReprocessConfig(PipelineConfig):
-    """Configuration of one ``kornews reprocess``: a :class:`PipelineConfig` plus parallelism."""
-
-    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=512)
-    """Local worker processes (ignored with ``dask_address``: the cluster's threads count)."""
-
-    dask_address: Optional[str] = None
-    """Scheduler of an existing Dask cluster, e.g. ``tcp://127.0.0.1:8786``. None: local processes."""
-
-    chunk_size: int = Field(200, ge=1, le=10_000)
-    """Articles per task (one unit of parallel work)."""
-
-    max_in_flight: Optional[int] = Field(None, ge=1)
-    """Chunks submitted but not yet written; default ``2 × workers``. Bounds the driver's memory."""
-
-    flush_articles: int = Field(2000, ge=1)
-    """Articles buffered in the driver before a write (fewer, larger Parquet files)."""
-
-
-# ---------------------------------------------------------------------------- worker side
-
-@dataclass
-class ChunkResult:
-    """What one ``analyse_chunk`` returns to the driver."""
-
-    records: Records
-    chunk: int
-    pid: int
-    host: str
-    #: Analyzer constructions in this worker process so far (1 when models load once)
-    analyzer_loads: int
-    versions: dict = field(default_factory=dict)
-    seconds: float = 0.0
-    #: the Prefect API the task run reported to (``None`` for ephemeral)
-    api_url: Optional[str] = None
-    #: peak RSS of the worker process so far, MiB
-    peak_rss_mib: float = 0.0
-
-
-_PROCESS_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def _staggered_model_load(first: bool) -> Iterator[None]:
-    # Loading the models peaks at ~1.4 GiB RSS for a few seconds and settles at
-    # ~0.6 GiB (measured with ner=default). Workers on one host take turns loading
-    # (an flock per user in the temp folder), so N workers peak at one load, not N.
-    if not first:
-        yield
-        return
-    path = Path(tempfile.gettempdir()) / f"kornews-model-load-{os.getuid()}.lock"
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-@functools.lru_cache(maxsize=2)
-def _known_ids(out_dir: str, token: str) -> frozenset:
-    # Article ids written before this run started, read once per worker and run
-    # (``token`` is the run id). Only saves analysis on a rerun: the driver drops
-    # known articles anyway, so a worker that cannot see ``out_dir`` (remote Dask)
-    # loses nothing but time.
-    if not Path(out_dir).is_dir():
-        return frozenset()
-    return frozenset(read_table(Path(out_dir), "articles", ["article_id"]).column("article_id").to_pylist())
-
-
-def analyse_chunk_fn(config: AnalysisConfig, items: Sequence, run_id: str, ingested_at: datetime, chunk: int = 0,
-                     known_from: Optional[str] = None) -> ChunkResult:
-    """Analyse one chunk of ingest items in this process (models cached per process).
-
-    Args:
-        items: the chunk, in input order: raw articles and quarantine records.
-        known_from: output folder whose existing articles are skipped (reruns).
-
-    Returns:
-        The chunk's records plus where and how it ran.
-    """
-    t0 = time.perf_counter()
-    # A Dask worker may run several tasks in threads: build the models once, and
-    # never run one spaCy pipeline from two threads (CPU-bound under the GIL anyway;
-    # start Dask workers with --nthreads 1 and more --nworkers instead).
-    with _PROCESS_LOCK:
-        with _staggered_model_load(get_analyzer.cache_info().currsize == 0):
-            analyzer = get_analyzer(*config.analyzer_key())
-        known = _known_ids(known_from, run_id).__contains__ if known_from else None
-        records = analyse_batch(config, items, run_id, ingested_at, known)
-    return ChunkResult(records, chunk, os.getpid(), socket.gethostname(), get_analyzer.cache_info().misses,
-                       dict(analyzer.versions), time.perf_counter() - t0,
-                       peak_rss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# ---------------------------------------------------------------------------- the task
 
 
 # cache_result_in_memory=False: Prefect would otherwise keep up to 1000 results (whole
@@ -174,35 +69,7 @@ def analyse_chunk(config: AnalysisConfig, items: Sequence, run_id: str, ingested
     return result
 
 
-# ---------------------------------------------------------------------------- driver side
-
-def drop_known(records: Records, seen: set, known) -> Records:
-    """Drop the rows of articles already written or already seen in this run.
-
-    This is the sequential run's ``known`` check, done in the driver because
-    workers cannot see each other's chunks. ``seen`` is updated in place.
-
-    Args:
-        records: one chunk's rows (article ids are unique within a chunk).
-        seen: article ids kept so far in this run.
-        known: ``article_id -> bool`` for articles already in the output.
-
-    Returns:
-        The records without those articles' rows (``skipped`` counts them).
-    """
-    drop = set()
-    for a in records.articles:
-        if a.article_id in seen or known(a.article_id):
-            drop.add(a.article_id)
-        else:
-            seen.add(a.article_id)
-    if not drop:
-        return records
-    out = Records(skipped=records.skipped + len(drop), quarantine=records.quarantine)
-    for name in ("articles", "entities", "paper_counts", "investments"):
-        getattr(out, name).extend(r for r in getattr(records, name) if r.article_id not in drop)
-    return out
-
+# ---------------------------------------------------------------------------- the driver
 
 def _task_runner(config: ReprocessConfig):
     if config.dask_address:
@@ -215,16 +82,13 @@ def _task_runner(config: ReprocessConfig):
 
 
 def _parallelism(config: ReprocessConfig) -> int:
+    """Worker slots: ``--workers``, or the threads of the Dask cluster (asked through dask's own client)."""
     if not config.dask_address:
         return config.workers
-    from prefect.context import FlowRunContext
+    from distributed import Client
 
-    ctx = FlowRunContext.get()
-    runner = getattr(ctx, "task_runner", None) if ctx else None
-    client = getattr(runner, "_client", None)
-    if client is None:
-        return config.workers
-    return max(1, sum(client.nthreads().values()))
+    with Client(config.dask_address, timeout=30) as client:
+        return max(1, sum(client.nthreads().values()))
 
 
 @flow(name="kornews-reprocess", log_prints=True)
@@ -296,46 +160,3 @@ def run_reprocess(config: ReprocessConfig) -> dict:
         return reprocess_flow.with_options(task_runner=_task_runner(config))(config)
 
 
-@click.command(name="reprocess")
-@click.argument("inputs", nargs=-1, required=True)
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder (one Parquet dataset per table).")
-@click.option("--workers", type=click.IntRange(1, 512), default=None,
-              help="Local worker processes [default: CPU count]. Ignored with --dask-address.")
-@click.option("--dask-address", default=None, help="Dask scheduler, e.g. tcp://127.0.0.1:8786 (default: local processes).")
-@analysis_options
-@click.option("--chunk-size", default=200, show_default=True, type=click.IntRange(1, 10_000),
-              help="Articles per parallel task.")
-@click.option("--field-map", default=None, help='JSON key mapping, e.g. \'{"text": ["본문"]}\'.')
-@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
-@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's task logs.")
-def reprocess(inputs, out, workers, dask_address, tokenizer, ner, device, max_article_chars, chunk_size, field_map,
-              no_progress, verbose):
-    """Reprocess ARCHIVE... in parallel: the rows equal a sequential `kornews run` of the same input.
-
-    Runs on local processes by default, or on a Dask cluster with
-    --dask-address. Prefect task runs report to PREFECT_API_URL when set,
-    else to a local `prefect server start` that lives as long as the command.
-
-    Example:
-
-    \b
-        kornews reprocess archive-2023.jsonl.gz archive-2024.zip --out out --workers 4
-        kornews reprocess archive.jsonl.gz --out out --dask-address tcp://127.0.0.1:8786
-    """
-    quiet_prefect(verbose)
-    kwargs = dict(inputs=list(inputs), out=out, tokenizer=tokenizer, ner=ner, device=device,
-                  max_article_chars=max_article_chars, chunk_size=chunk_size, dask_address=dask_address,
-                  progress=not no_progress)
-    if workers:
-        kwargs["workers"] = workers
-    if field_map:
-        kwargs["field_map"] = parse_field_map(field_map)
-    config = make_config(ReprocessConfig, **kwargs)
-    check_tokenizer(config)
-    with command_errors():
-        with contextlib.ExitStack() as stack:
-            hold_output(config.out_path, stack)  # refused at once, before a server is started
-            summary = run_reprocess(config)
-    from .progress import print_summary
-
-    print_summary({k: v for k, v in summary.items() if not isinstance(v, list)})

@@ -3,7 +3,7 @@
 One run: scan the inbox folders for files not handled yet, read them as
 ``kornews run`` does, then poll each feed (conditional GET), fetch the pages of
 its new items, and analyse and write everything in batches. What was handled is
-recorded in ``OUT/_state`` (:mod:`models.state`) after each batch is written, so
+recorded in ``OUT/_state`` (:mod:`pipeline.state`) after each batch is written, so
 an inbox file is read once, a page is fetched once, and a copy of an article
 already written adds nothing (``article_id`` dedup in the store).
 
@@ -17,83 +17,28 @@ so the next poll lists it again even if the feed is unchanged.
 # No ``from __future__ import annotations`` here: a served run loads this flow from
 # its entrypoint, and Prefect's parameter model must see ServeConfig itself, not
 # the string "ServeConfig" (pydantic: "Ingest_FlowModel is not fully defined").
-import time
-import uuid
+import os
+import sys
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
+import click
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from pydantic import Field, field_validator
 
 from models.analyse import get_analyzer
-from models.errors import FetchError, FetchRefused, LockError
-from models.feeds import FeedItem, FeedResult, FeedValidators, Fetcher, FetchConfig
-from models.ingest import iter_articles
+from models.errors import Errors, FetchError, FetchRefused, LockError
+from .feeds import FeedItem, FeedResult, FeedValidators, Fetcher
+from .ingest import iter_articles
 from models.schema import QuarantineRecord, RawArticle
-from models.state import IngestState, InboxScan
-from models.store import OutputLock, ParquetStore, utcnow
+from .state import IngestState, InboxScan
+from .store import OutputLock, ParquetStore, utcnow
 
 from .batch import RunSummary, batched, new_run_id, open_store, stamp
-from .config import AnalysisConfig
+from .config import DEFAULT_RETRY_DELAYS, ServeConfig
 from .flows import analyse_and_write
-
-#: Default back-off between the tries of one fetch, in seconds.
-DEFAULT_RETRY_DELAYS = [2.0, 10.0, 30.0]
-
-
-class ServeConfig(AnalysisConfig):
-    """Configuration of one ``kornews-ingest`` run (the flow's single typed parameter)."""
-
-    inbox: list[str] = Field(default_factory=list)
-    """Inbox folders (searched recursively), files or globs; each file is read once."""
-
-    feeds: list[str] = Field(default_factory=list)
-    """RSS 2.0 or Atom feed URLs (http/https)."""
-
-    out: str = "out"
-    """Output folder; state is kept in ``out/_state``."""
-
-    min_interval: float = Field(1.0, ge=0)
-    """Seconds between two requests to the same host (robots.txt ``Crawl-delay`` wins when longer)."""
-
-    timeout: float = Field(10.0, gt=0)
-    """Seconds for connecting and for each read of one request."""
-
-    fetch_retries: int = Field(3, ge=0, le=20)
-    """Retries of a feed or page fetch that failed for a reason that may pass."""
-
-    retry_delays: list[float] = Field(default_factory=lambda: list(DEFAULT_RETRY_DELAYS))
-    """Seconds before each retry; the last one repeats. Default 2, 10, 30."""
-
-    max_page_failures: int = Field(3, ge=1)
-    """Runs a failing page is tried in before it is given up (its quarantine row stays)."""
-
-    settle_seconds: float = Field(2.0, ge=0)
-    """Inbox files modified less than this long ago wait for the next run (still being copied)."""
-
-    respect_robots: bool = True
-    """Fetch article pages only where robots.txt allows ``kornews/<version>``."""
-
-    allow_hosts: list[str] = Field(default_factory=list)
-    """Hosts a feed's links may point to at any address (an intranet site). Default: none."""
-
-    allow_private_links: bool = False
-    """Fetch a feed's links at loopback, private and link-local addresses too. Default: off."""
-
-    @field_validator("feeds")
-    @classmethod
-    def _http_feeds(cls, v: list[str]) -> list[str]:
-        for url in v:
-            if not url.lower().startswith(("http://", "https://")):
-                raise ValueError(f"Invalid value '{url}' for feed. Valid values: http:// or https:// URLs")
-        return v
-
-    def fetch_config(self) -> FetchConfig:
-        return FetchConfig(min_interval=self.min_interval, timeout=self.timeout, respect_robots=self.respect_robots,
-                           allow_hosts=tuple(self.allow_hosts), allow_private_links=self.allow_private_links)
-
 
 # ---------------------------------------------------------------------------
 # Tasks
@@ -265,3 +210,50 @@ def ingest_flow(config: ServeConfig = ServeConfig()) -> dict:
     summary = run.result()
     logger.info("kornews-ingest %s: %s", run_id, summary)
     return summary
+
+
+def serve_deployment(config, *, name: str, cron: str | None, interval: float | None) -> None:
+    """Serve ``ingest_flow(config)`` on a schedule until interrupted, with a local server if needed.
+
+    Args:
+        config: The :class:`~pipeline.config.ServeConfig` every run gets.
+        name: The deployment's name.
+        cron: A cron expression, or None.
+        interval: Seconds between runs, or None.
+    """
+    with ExitStack() as stack:
+        api_url = os.environ.get("PREFECT_API_URL")
+        if not api_url:
+            from .server import local_prefect_server
+
+            home = Path(config.out) / "_state" / "prefect"
+            print(f"Starting a local Prefect server (PREFECT_HOME={home}) ...", file=sys.stderr)
+            api_url = stack.enter_context(local_prefect_server(home=home))
+            print(f"Prefect API: {api_url}", file=sys.stderr)
+        # The runner's flow-run subprocesses inherit the environment; this process
+        # needs the settings context, as Prefect read its settings when imported.
+        os.environ["PREFECT_API_URL"] = api_url
+        from prefect.deployments.runner import EntrypointType
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
+        ingest_flow.serve(
+            name=name,
+            cron=cron,
+            interval=interval,
+            parameters={"config": config.model_dump()},
+            description="kornews scheduled ingestion: inbox folders and RSS/Atom feeds → Parquet",
+            entrypoint_type=EntrypointType.MODULE_PATH,
+            limit=1,  # runs share OUT and its lock: one at a time
+            print_starting_message=True,
+        )
+
+
+def check_cron(expr: str) -> None:
+    """A usage error (exit 2) for a cron expression Prefect cannot schedule."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=expr)
+    except ValueError as exc:
+        raise click.BadParameter(Errors.E085.format(expr=expr, detail=exc), param_hint="--cron") from None

@@ -16,7 +16,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from models.analyse import Records
-from models.store import ParquetStore
+from .store import ParquetStore
 
 from .batch import analyse_batch, write_records
 

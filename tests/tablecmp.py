@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from models.schema import TABLES
-from models.store import read_table
+from pipeline.store import read_table
 
 #: columns that differ between two runs of the same input by design
 RUN_COLUMNS = ("run_id", "ingested_at")

@@ -64,7 +64,7 @@ def test_eval_missing_gold(runner, tmp_path):
                               "--tokenizer kiwi cannot be used with it."),
     (["--field-map", '{"bogus": ["x"]}'], "Error: field_map: [E013] Invalid value 'bogus' for IngestConfig.field_map."),
     (["--field-map", '{"text": "본문"}'], "Error: field_map.text: Input should be a valid list"),
-    (["--field-map", "[1]"], "Error: Invalid value: --field-map must be a JSON object"),
+    (["--field-map", "[1]"], "Error: Invalid value: [E083] --field-map must be a JSON object"),
     (["--batch-size", "0"], "Error: Invalid value for '--batch-size': 0 is not in the range 1<=x<=10000."),
     (["--max-article-chars", "1"], "Error: Invalid value for '--max-article-chars': 1 is not in the range x>=2."),
 ])
@@ -90,7 +90,7 @@ def test_out_under_a_file_is_one_coded_line(runner, tmp_path):
 
 
 def test_locked_out_is_refused_before_prefect_starts(runner, tmp_path, monkeypatch):
-    from models.store import OutputLock
+    from pipeline.store import OutputLock
 
     import pipeline.server as server
 
@@ -108,7 +108,7 @@ def test_locked_out_is_refused_before_prefect_starts(runner, tmp_path, monkeypat
 
 
 def test_field_map_publisher(tmp_path):
-    from models.ingest import IngestConfig, iter_articles
+    from pipeline.ingest import IngestConfig, iter_articles
 
     (tmp_path / "a.jsonl").write_text(json.dumps({"본문": "네이버가 발표했다.", "언론": "한빛일보"}, ensure_ascii=False),
                                       encoding="utf-8")
@@ -118,7 +118,7 @@ def test_field_map_publisher(tmp_path):
 
 
 def test_tag_output_is_complete_or_absent(runner, tmp_path, monkeypatch):
-    import models.tagging as tagging
+    import pipeline.tagging as tagging
 
     inp = tmp_path / "in.jsonl"
     inp.write_text(json.dumps({"id": 1, "text": "네이버가 발표했다."}, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -10,10 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-import models.compact as compact_mod
-from models.compact import STAGING, compact, compact_table, recover
+import pipeline.compaction as compact_mod
+from pipeline.compaction import STAGING, compact, compact_table, recover
 from models.schema import SCHEMAS, TABLES
-from models.store import OutputLock, ParquetStore, file_metadata, read_table
+from pipeline.store import OutputLock, ParquetStore, file_metadata, read_table
 from tablecmp import make_articles, table_rows
 
 INGESTED = datetime(2024, 3, 5, tzinfo=timezone.utc)
@@ -26,7 +26,7 @@ def _files(out: Path, table: str) -> list[Path]:
 @pytest.fixture
 def small_files_out(rules_analyzer, tmp_path) -> Path:
     """An output written 3 articles per batch, by two runs: many small files per partition."""
-    from models.ingest import IngestConfig, iter_articles
+    from pipeline.ingest import IngestConfig, iter_articles
 
     raws = list(iter_articles([str(make_articles(tmp_path / "in", 24))], IngestConfig()))
     out = tmp_path / "out"
@@ -98,7 +98,7 @@ def test_crash_mid_swap_leaves_each_row_once(small_files_out, monkeypatch, crash
 
 
 def test_cli_compact(small_files_out):
-    from pipeline.compact import compact_command
+    from pipeline.cli import compact as compact_command
 
     result = CliRunner().invoke(compact_command, ["--out", str(small_files_out), "--table", "entities"])
     assert result.exit_code == 0, result.output
@@ -107,7 +107,7 @@ def test_cli_compact(small_files_out):
 
 
 def test_cli_compact_refused_while_locked(small_files_out):
-    from pipeline.compact import compact_command
+    from pipeline.cli import compact as compact_command
 
     with OutputLock(small_files_out):
         result = CliRunner().invoke(compact_command, ["--out", str(small_files_out)])

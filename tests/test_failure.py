@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from models.store import read_table
+from pipeline.store import read_table
 from tablecmp import assert_same_rows, make_articles
 
 pytestmark = pytest.mark.slow

@@ -12,9 +12,9 @@ import pytest
 
 from _newsserver import ARTICLE_1, ARTICLE_2, ARTICLE_3, ETAG, LAST_MODIFIED, NewsServer
 from models.errors import FeedParseError, FetchError, FetchRefused
-from models.feeds import USER_AGENT, FeedItem, Fetcher, FetchConfig, HostRateLimiter, parse_feed
+from pipeline.feeds import USER_AGENT, FeedItem, Fetcher, FetchConfig, HostRateLimiter, parse_feed
 from models.schema import RawArticle
-from models.state import IngestState
+from pipeline.state import IngestState
 
 KST = timezone(timedelta(hours=9))
 
@@ -273,7 +273,7 @@ def test_inbox_files_still_being_written_wait(tmp_path, inbox):
 
 
 def test_state_urls_and_validators_persist(tmp_path):
-    from models.feeds import FeedValidators
+    from pipeline.feeds import FeedValidators
 
     state = IngestState(tmp_path / "out")
     state.mark_url("http://news.example.kr/1", "done")

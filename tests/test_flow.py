@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from models.schema import TABLES
-from models.store import read_table
+from pipeline.store import read_table
 
 pytestmark = pytest.mark.slow
 

@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from models.analyse import Analyzer  # noqa: E402
-from models.ingest import IngestConfig, iter_articles  # noqa: E402
+from pipeline.ingest import IngestConfig, iter_articles  # noqa: E402
 from models.schema import QuarantineRecord, RawArticle  # noqa: E402
-from models.store import ParquetStore, read_table  # noqa: E402
+from pipeline.store import ParquetStore, read_table  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # random zip members may repeat
 

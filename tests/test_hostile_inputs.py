@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from models.errors import DecodeError
-from models.ingest import decode_text, iter_articles, source_name
+from pipeline.ingest import decode_text, iter_articles, source_name
 from models.schema import QuarantineRecord, RawArticle
 
 ARTICLE = "한빛전자는 새 반도체 공장을 짓는다고 3일 밝혔다. 회사 관계자는 연구 인력도 늘린다고 말했다."

@@ -1,4 +1,4 @@
-"""Tests of models.ingest: every input kind is built in tmp_path from our own snippets."""
+"""Tests of pipeline.ingest: every input kind is built in tmp_path from our own snippets."""
 from __future__ import annotations
 
 import gzip
@@ -12,17 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from models.dates import KST, parse_published_at
 from models.errors import DecodeError
-from models.ingest import (
-    KST,
-    IngestConfig,
-    decode_bytes,
-    detect_format,
-    expand_inputs,
-    iter_articles,
-    parse_published_at,
-)
 from models.schema import QuarantineRecord, RawArticle
+from pipeline.ingest import IngestConfig, decode_bytes, detect_format, expand_inputs, iter_articles
 
 _MB = 1024 * 1024
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from models.ingest import iter_articles
+from pipeline.ingest import iter_articles
 from models.schema import RawArticle
 
 from conftest import SAMPLES, SEEDS

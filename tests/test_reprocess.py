@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from models.analyse import Records
 from models.schema import Article
-from models.store import OutputLock
+from pipeline.store import OutputLock
 from tablecmp import all_rows, assert_same_rows, make_articles
 
 N_ARTICLES = 40
@@ -42,7 +42,7 @@ def _article(aid: str) -> Article:
 
 
 def test_drop_known_keeps_first_occurrence_only():
-    from pipeline.reprocess import drop_known
+    from pipeline.workers import drop_known
 
     seen = {"a"}
     rec = Records(articles=[_article("a"), _article("b"), _article("c")])
@@ -54,7 +54,8 @@ def test_drop_known_keeps_first_occurrence_only():
 
 @pytest.mark.slow
 def test_reprocess_local_processes_equal_sequential(prefect_harness, inputs, sequential_out, tmp_path):
-    from pipeline.reprocess import ReprocessConfig, run_reprocess
+    from pipeline.config import ReprocessConfig
+    from pipeline.reprocess import run_reprocess
     from prefect.settings import get_current_settings
 
     out = tmp_path / "out"
@@ -76,7 +77,7 @@ def test_reprocess_local_processes_equal_sequential(prefect_harness, inputs, seq
 
 
 def test_reprocess_refused_while_output_locked(inputs, tmp_path):
-    from pipeline.reprocess import reprocess
+    from pipeline.cli import reprocess
 
     out = tmp_path / "out"
     with OutputLock(out):
@@ -149,7 +150,8 @@ def _prefect_servers_under(pid: int) -> list[str]:
 
 @pytest.mark.slow
 def test_reprocess_on_dask_cluster_equals_sequential(prefect_harness, inputs, sequential_out, dask_cluster, tmp_path):
-    from pipeline.reprocess import ReprocessConfig, run_reprocess
+    from pipeline.config import ReprocessConfig
+    from pipeline.reprocess import run_reprocess
     from prefect.settings import get_current_settings
 
     address, worker = dask_cluster

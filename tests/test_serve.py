@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from _newsserver import ARTICLE_1, ARTICLE_2, ARTICLE_3, NewsServer
 from models.schema import TABLES
-from models.store import read_table
-from pipeline.serve import serve
+from pipeline.store import read_table
+from pipeline.cli import serve
 
 RETRIES = 2
 
@@ -30,7 +30,7 @@ def site():
 
 
 def _config(out: Path, **kw):
-    from pipeline.serve_flow import ServeConfig
+    from pipeline.config import ServeConfig
 
     base = dict(out=str(out), ner="none", min_interval=0.0, timeout=5.0, fetch_retries=RETRIES,
                 retry_delays=[0.0], settle_seconds=0.0)
@@ -171,7 +171,7 @@ def test_served_deployment_ingests_dropped_files(tmp_path):
     env["PREFECT_HOME"] = str(tmp_path / "prefect-client")
     log = open(tmp_path / "serve.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from pipeline.serve import serve; serve()", "--inbox", str(inbox), "--out", str(out),
+        [sys.executable, "-c", "from pipeline.cli import serve; serve()", "--inbox", str(inbox), "--out", str(out),
          "--interval", "5", "--ner", "none", "--settle", "1"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from models.store import OutputLock, read_table
+from pipeline.store import OutputLock, read_table
 from tablecmp import make_articles
 
 pytestmark = pytest.mark.slow

@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-import models.feeds as feeds
+import pipeline.feeds as feeds
 from models.errors import FetchRefused, LinkRefused
-from models.feeds import FeedItem, Fetcher, FetchConfig, is_public_address
+from pipeline.feeds import FeedItem, Fetcher, FetchConfig, is_public_address
 from models.schema import RawArticle
 
 ARTICLE = ("<html><body><article><p>한빛전자는 새 반도체 공장을 짓는다고 3일 밝혔다.</p>"
@@ -238,8 +238,9 @@ def test_redirect_loops_stop(feed_site):
 
 
 def test_serve_once_quarantines_refused_links(tmp_path, feed_site, internal, other_port, prefect_harness):
-    from models.store import read_table
-    from pipeline.serve_flow import ServeConfig, ingest_flow
+    from pipeline.store import read_table
+    from pipeline.config import ServeConfig
+    from pipeline.serve_flow import ingest_flow
 
     links = _links(feed_site, internal, other_port)
     items = "".join(f"<item><title>기사 {i}</title><link>{u}</link></item>" for i, u in enumerate(links.values()))

@@ -12,9 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from models.errors import LockError, OutputError
-from models.schema import TABLES, Article, Entity, QuarantineRecord
-from models.store import (OutputLock, ParquetStore, article_id, check_output_dir, file_metadata, partition_month,
-                          prepare_output, read_table, remove_stale_temp_files)
+from models.schema import TABLES, Article, Entity, QuarantineRecord, article_id, partition_month
+from pipeline.store import (OutputLock, ParquetStore, check_output_dir, file_metadata, prepare_output, read_table,
+                            remove_stale_temp_files)
 
 T0 = datetime(2022, 1, 30, 9, 0, tzinfo=timezone.utc)
 
@@ -77,7 +77,7 @@ def test_same_batch_duplicate_articles_written_once(tmp_path):
 
 def test_a_commit_killed_between_renames_is_finished_on_next_open(tmp_path, monkeypatch):
     """A run killed after renaming the article but before its entities: the next open finishes it."""
-    import models.store as store_mod
+    import pipeline.store as store_mod
 
     body = "라인이 발표했다."
     batch = {"articles": [_article(body)], "entities": [_entity(body, 0, 2)]}
@@ -107,7 +107,7 @@ def test_a_commit_killed_between_renames_is_finished_on_next_open(tmp_path, monk
 
 
 def test_dedup_reads_article_ids_only(tmp_path, monkeypatch):
-    import models.store as store_mod
+    import pipeline.store as store_mod
 
     body = "카카오가 투자했다."
     ParquetStore(tmp_path, "r1").write_batch({"articles": [_article(body)], "entities": [_entity(body, 0, 3)]})
@@ -181,7 +181,7 @@ def test_empty_tables_read_with_schema(tmp_path):
 
 def test_lock_refuses_a_second_run(tmp_path):
     with OutputLock(tmp_path):
-        code = ("import sys; from pathlib import Path; from models.store import OutputLock\n"
+        code = ("import sys; from pathlib import Path; from pipeline.store import OutputLock\n"
                 "from models.errors import LockError\n"
                 f"try:\n    OutputLock(Path({str(tmp_path)!r})).__enter__()\nexcept LockError as e:\n"
                 "    print(e); sys.exit(3)\n")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
-from ..document import ArticleDoc, Mention
+from ..document import ArticleDoc
+from ..mention import Mention
 
 #: Topic/subject particles: the mention is what the clause is about.
 SUBJECT_PARTICLES = ("은", "는", "이", "가", "도", "에서는", "에선", "측은", "측이", "측도")
@@ -125,10 +126,6 @@ def distribute_each(adoc: ArticleDoc, sent: tuple[int, int], items: Sequence[Men
                 return {it.start: org for it, org in zip(after, chain)}
             return {}
     return {}
-
-
-def orgs_in(mentions: Iterable[Mention], start: int, end: int) -> list[Mention]:
-    return [m for m in mentions if m.label == "ORG" and start <= m.start and m.end <= end]
 
 
 def topic_org(adoc: ArticleDoc, before: int, max_sents: int = 8) -> Optional[Mention]:

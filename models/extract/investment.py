@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..document import ArticleDoc, Mention
+from ..document import ArticleDoc
+from ..mention import Mention
 from .context import (chain_head, clause_of, distribute_each, has_subject_particle, is_included_part, main_org,
                       particle_after, topic_org)
 

@@ -219,7 +219,6 @@ class _Draft:
     krw_low: Decimal | None = None
     krw_high: Decimal | None = None
     krw_text: str | None = None
-    krw_approx: bool = False
 
 
 def _read_core(m: re.Match) -> _Draft | None:

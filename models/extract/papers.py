@@ -30,7 +30,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..document import ArticleDoc, Mention
+from ..document import ArticleDoc
+from ..mention import Mention
 from .context import (chain_head, clause_of, distribute_each, group_topic_org, has_subject_particle,
                       is_included_part, main_org, relative_year, SUBJECT_PARTICLES, topic_org)
 

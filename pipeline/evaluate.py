@@ -24,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .errors import DataFileError, Errors
+from models.errors import DataFileError, Errors
 from .store import read_table
 
 KINDS = ("organizations", "venues", "paper_counts", "investments")

@@ -3,7 +3,7 @@
 Runs and reprocesses write one file per batch, table and partition, so a big
 output ends up with many small files; scans then spend their time opening
 files. :func:`compact_table` rewrites each partition so that files hold about
-``target_rows`` rows (row groups of :data:`models.store.ROW_GROUP_SIZE`).
+``target_rows`` rows (row groups of :data:`pipeline.store.ROW_GROUP_SIZE`).
 
 Crash safety: a partition is swapped as a whole, never file by file.
 
@@ -22,7 +22,7 @@ Crash safety: a partition is swapped as a whole, never file by file.
 exists is deleted (the swap happened, or never started); one whose target is
 missing (killed between the two renames) is rolled forward when ``ready``, else
 back. Either way each row is visible exactly once. Writers are excluded by
-:class:`models.store.OutputLock`, held by the caller.
+:class:`pipeline.store.OutputLock`, held by the caller.
 
 File metadata: merged files keep the ``kornews`` metadata (component versions,
 run id) of their newest input file, plus ``kornews_compacted`` (how many files
@@ -45,8 +45,8 @@ from typing import Optional
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import Errors
-from .schema import PARTITION_COLUMN, SCHEMAS, TABLES
+from models.errors import Errors
+from models.schema import PARTITION_COLUMN, SCHEMAS, TABLES
 from .store import ROW_GROUP_SIZE
 
 #: Default rows per compacted file.
@@ -68,10 +68,6 @@ class CompactStats:
     files_after: int = 0
     rows: int = 0
     merged: list = field(default_factory=list)
-
-    def as_row(self) -> dict:
-        return {"table": self.table, "partitions": self.partitions, "files_before": self.files_before,
-                "files_after": self.files_after, "rows": self.rows}
 
 
 def _libc():

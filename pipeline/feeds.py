@@ -13,7 +13,7 @@
   (:class:`HostRateLimiter`, thread-safe), with a timeout on every request and a
   cap on every body;
 * turns a page into a :class:`~models.schema.RawArticle` by the very path
-  ``kornews run`` takes for ``.html`` files (:mod:`models.ingest`: strict UTF-8
+  ``kornews run`` takes for ``.html`` files (:mod:`pipeline.ingest`: strict UTF-8
   or CP949 decoding, trafilatura extraction, meta tags), so cleaning downstream
   is the same.
 
@@ -40,10 +40,10 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from . import __version__
-from .errors import Errors, FeedParseError, FetchError, FetchRefused, LinkRefused
+from models import __version__
+from models.errors import Errors, FeedParseError, FetchError, FetchRefused, LinkRefused
 from .ingest import decode_bytes, decode_text, parse_published_at, read_html
-from .schema import QuarantineRecord, RawArticle
+from models.schema import QuarantineRecord, RawArticle
 
 #: Sent with every request, and the agent robots.txt rules are matched against.
 USER_AGENT = f"kornews/{__version__}"
@@ -293,7 +293,7 @@ def page_to_article(data: bytes, url: str, item: Optional[FeedItem] = None,
                     content_type: Optional[str] = None) -> Union[RawArticle, QuarantineRecord]:
     """Turn a fetched page into a raw article, as ``kornews run`` reads an ``.html`` file.
 
-    Decoding is strict UTF-8, else CP949 (see :func:`models.ingest.decode_bytes`);
+    Decoding is strict UTF-8, else CP949 (see :func:`pipeline.ingest.decode_bytes`);
     the body is extracted by trafilatura. ``source`` and ``url`` are the URL
     fetched. The feed's title and date, when given, win over the page's: they
     are clean (no "| 한빛일보" suffix) and dated with the publisher's offset.

@@ -32,9 +32,9 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from . import __version__
-from .errors import Errors, LockError, OutputError
-from .schema import PARTITION_COLUMN, SCHEMA_VERSION, SCHEMAS, TABLES, article_id, partition_month, to_row  # noqa: F401  (re-exported)
+from models import __version__
+from models.errors import Errors, LockError, OutputError
+from models.schema import PARTITION_COLUMN, SCHEMA_VERSION, SCHEMAS, TABLES, to_row
 
 #: Rows per row group: ~64k rows keeps scans vectorised without huge pages.
 ROW_GROUP_SIZE = 64 * 1024

@@ -16,7 +16,7 @@ loses at most the batch in flight, and that batch is deduplicated by
 
 The folder starts with an underscore so that nothing reading the Parquet
 tables under ``OUT/`` mistakes it for one. Callers hold the output's
-:class:`~models.store.OutputLock` while they use the state.
+:class:`~pipeline.store.OutputLock` while they use the state.
 """
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
-from .errors import Errors, StateError
+from models.errors import Errors, StateError
 from .feeds import FeedValidators
 from .ingest import expand_inputs
-from .schema import QuarantineRecord
+from models.schema import QuarantineRecord
 from .store import read_table
 
 STATE_DIR = "_state"

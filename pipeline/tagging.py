@@ -11,8 +11,8 @@ import json
 import sys
 from typing import IO, Iterable, Optional, Union
 
-from .analyse import StageFailure, failure_record, get_analyzer
-from .errors import Errors
+from models.analyse import StageFailure, failure_record, get_analyzer
+from models.errors import Errors
 
 
 def _parse(line: Union[str, bytes], lineno: int) -> tuple[object, Optional[str], Optional[str]]:
