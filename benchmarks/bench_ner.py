@@ -8,6 +8,12 @@ process (absolute numbers move with machine load; the ratio does not, much).
 Usage::
 
     taskset -c 0 python benchmarks/bench_ner.py [--model DIR] [--limit N] [--repeat 3]
+    taskset -c 0 python benchmarks/bench_ner.py --ner spacy:models/ner/weights --ner accurate --limit 100
+
+``--ner SPEC`` (repeatable; any ``--ner`` value: ``spacy:PATH``, ``accurate``,
+``hf:PATH``) measures each pipeline (mecab-ko tokenizer + that NER) instead of
+the shipped model, with its load time and the size of its files on disk; the
+transformer tiers run on the CPU with ``torch.set_num_threads(1)``.
 
 Sets ``OMP_NUM_THREADS=1`` and Kiwi to one worker so everything runs on one core.
 """
@@ -42,6 +48,8 @@ def main(argv=None) -> None:
     p.add_argument("--limit", type=int, default=0, help="first N articles only")
     p.add_argument("--repeat", type=int, default=3, help="best of N runs")
     p.add_argument("--no-kiwi", action="store_true")
+    p.add_argument("--ner", action="append", default=[], help="an --ner value to measure (repeatable)")
+    p.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = p.parse_args(argv)
 
     from models.ner.model import load_ner
@@ -66,15 +74,55 @@ def main(argv=None) -> None:
         rows.append(("tokenize kiwi (morphs)", _best_rate(lambda ts: [kiwi.morphs(t) for t in ts],
                                                           texts, n, args.repeat)))
 
-    nlp = load_ner(args.model)
-    backend = nlp.config["nlp"]["tokenizer"]["backend"]
-    nlp(texts[0])  # warm up
-    rows.append((f"tokenize {backend} + NER", _best_rate(lambda ts: list(nlp.pipe(ts, batch_size=64)),
-                                                          texts, n, args.repeat)))
+    extra = {}
+    if not args.ner:
+        nlp = load_ner(args.model)
+        backend = nlp.config["nlp"]["tokenizer"]["backend"]
+        nlp(texts[0])  # warm up
+        rows.append((f"tokenize {backend} + NER", _best_rate(lambda ts: list(nlp.pipe(ts, batch_size=64)),
+                                                              texts, n, args.repeat)))
+    for spec in args.ner:
+        nlp, info = _load_spec(spec)
+        nlp(texts[0])  # warm up
+        name = f"tokenize mecab + NER {spec}"
+        rows.append((name, _best_rate(lambda ts: list(nlp.pipe(ts, batch_size=64)), texts, n, args.repeat)))
+        extra[name] = info
+        nlp = None
 
     width = max(len(r[0]) for r in rows)
     for name, rate in rows:
-        print(f"{name:<{width}}  {rate:>10,.0f} chars/s   {rate / raw:6.3f} x raw mecab")
+        info = extra.get(name)
+        more = f"   load {info['load_s']:.1f}s, {info['size_mb']:.1f} MB on disk" if info else ""
+        print(f"{name:<{width}}  {rate:>10,.0f} chars/s   {rate / raw:6.3f} x raw mecab{more}")
+    if args.json:
+        args.json.write_text(json.dumps({"articles": len(texts), "chars": n, "repeat": args.repeat,
+                                         "rows": [{"name": name, "chars_per_s": round(rate), "vs_raw_mecab":
+                                                   round(rate / raw, 4), **extra.get(name, {})}
+                                                  for name, rate in rows]}, ensure_ascii=False, indent=2) + "\n",
+                             encoding="utf-8")
+
+
+def _load_spec(spec: str):
+    """``(nlp, {"load_s", "size_mb", "path"})`` for an ``--ner`` value on mecab-ko, one thread."""
+    from models.ner import backends
+
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:  # the spaCy tiers do not need it
+        pass
+    if spec == "accurate":
+        path = backends.accurate_dir()
+    elif ":" in spec:
+        path = Path(spec.split(":", 1)[1])
+    else:
+        path = backends._shipped_dir()
+    t = time.perf_counter()
+    nlp = backends.attach_ner(spec, "mecab", device="cpu")
+    load_s = time.perf_counter() - t
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return nlp, {"load_s": round(load_s, 2), "size_mb": round(size / 1e6, 1), "path": str(path)}
 
 
 if __name__ == "__main__":

@@ -22,9 +22,6 @@ from models.gazetteer import (
     normalize_alias,
 )
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "seeds"
-
-
 @pytest.fixture(scope="session")
 def gaz() -> Gazetteer:
     return load_gazetteer()
@@ -312,49 +309,6 @@ def test_find_on_empty_text(gaz):
 
 
 # ---------------------------------------------------------------------------
-# Gold coverage (seed articles live outside the project)
-
-
-def _gold():
-    path = SEEDS / "gold.json"
-    if not path.exists():
-        pytest.skip("../shared/corpora/seeds is not available")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-@pytest.mark.seeds
-def test_gold_aliases_resolve(gaz):
-    for article in _gold()["articles"]:
-        for org in article["organizations"]:
-            if org.get("optional"):
-                continue
-            canonicals = set()
-            for alias in org["aliases"]:
-                entry = gaz.lookup(alias)
-                assert entry is not None, alias
-                assert entry.label == "ORG", alias
-                canonicals.add(entry.canonical)
-            assert len(canonicals) == 1, org["aliases"]
-        for venue in article["venues"]:
-            if not venue.get("optional"):
-                entry = gaz.lookup(venue["name"])
-                assert entry is not None and entry.label == "VENUE", venue["name"]
-
-
-@pytest.mark.seeds
-def test_gold_orgs_found_in_seed_texts(gaz):
-    for article in _gold()["articles"]:
-        text = (SEEDS / article["file"]).read_text(encoding="utf-8")
-        found = {m.entry.canonical for m in gaz.find(text)}
-        for org in article["organizations"]:
-            if not org.get("optional"):
-                assert gaz.lookup(org["aliases"][0]).canonical in found, (article["file"], org["aliases"][0])
-        for venue in article["venues"]:
-            if not venue.get("optional"):
-                assert venue["name"] in found, (article["file"], venue["name"])
-
-
-# ---------------------------------------------------------------------------
 # Kiwi user words
 
 
@@ -392,7 +346,7 @@ def test_kiwi_keeps_names_whole(kiwi_with_gazetteer, text, name):
     ("한·미 연합사령부", True), ("한빛전자", True), ("정부", False), ("multimodal", False),
 ])
 def test_model_org_plausibility(text, plausible):
-    from models.document import Mention
-    from models.extract.orgs import is_plausible_org
+    from models.mention import Mention
+    from models.candidates import is_plausible_org
 
     assert is_plausible_org(Mention(0, len(text), text, "ORG", "model")) is plausible

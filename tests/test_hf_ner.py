@@ -220,6 +220,38 @@ def test_merge_windows_takes_most_central_prediction():
     assert merge_windows([w1, w2]) == [(0, 1, 0), (1, 2, 0), (2, 3, 0), (3, 4, 7), (4, 5, 1), (5, 6, 1)]
 
 
+def test_viterbi_forbids_inside_after_outside():
+    import numpy as np
+
+    from models.ner.hf import bio_constraints, viterbi_tags
+
+    id2label = {0: "O", 1: "B-ORG", 2: "I-ORG", 3: "B-PER", 4: "I-PER"}
+    start, trans = bio_constraints(id2label)
+    assert not start[2] and trans[1, 2] and trans[2, 2] and not trans[0, 2] and not trans[3, 2]
+    log = np.log
+    # argmax would read O, I-ORG, I-ORG (a span starting with I); the best allowed path is B-ORG I-ORG there
+    scores = log(np.array([[0.9, 0.02, 0.02, 0.03, 0.03],
+                           [0.3, 0.25, 0.4, 0.025, 0.025],
+                           [0.1, 0.05, 0.8, 0.025, 0.025],
+                           [0.4, 0.05, 0.05, 0.1, 0.4]]))
+    assert viterbi_tags(scores, start, trans) == [0, 1, 2, 0]
+    assert bio_constraints({0: "O", 1: "S-ORG", 2: "E-ORG"}) is None  # IOBES: argmax decoding
+
+
+def test_decode_modes(klue_checkpoint):
+    assert HfTokenClassifier(klue_checkpoint, device="cpu").decode == "viterbi"
+    assert HfTokenClassifier(klue_checkpoint, device="cpu", decode="argmax").decode == "argmax"
+
+
+def test_encode_texts_offsets_skip_spaces_and_shared_pieces(klue_checkpoint):
+    from models.ner.hf import encode_texts
+
+    tok = transformers.AutoTokenizer.from_pretrained(klue_checkpoint, local_files_only=True)
+    text = "\x01삼성전자 네이버"
+    enc = encode_texts(tok, [text], None, add_special_tokens=False)
+    assert [text[s:e] for s, e in enc["offset_mapping"][0]] == ["삼성", "전자", "네이버"]
+
+
 # ---------------------------------------------------------------- prediction offsets
 
 
@@ -395,3 +427,21 @@ def test_tag_cli_missing_checkpoint(tmp_path):
                                       "--tokenizer", "mecab", "--ner", f"hf:{tmp_path / 'nope'}"])
     assert result.exit_code == 1
     assert "[E022]" in result.output
+
+
+def test_device_choices(monkeypatch):
+    from models.errors import BackendError
+    from models.ner.hf import _resolve_device
+
+    assert _resolve_device("cpu", torch) == "cpu"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert _resolve_device(None, torch) == "cpu" and _resolve_device("auto", torch) == "cpu"
+    with pytest.raises(BackendError, match=r"\[E055\].*--device cuda.*no CUDA"):
+        _resolve_device("cuda", torch)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert _resolve_device("cuda:0", torch) == "cuda:0" and _resolve_device(None, torch) == "cuda"
+    with pytest.raises(BackendError, match=r"\[E055\].*cuda:3.*1 CUDA"):
+        _resolve_device("cuda:3", torch)
+    with pytest.raises(BackendError, match=r"\[E013\]"):
+        _resolve_device("tpu", torch)

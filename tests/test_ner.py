@@ -43,7 +43,7 @@ def test_map_label(tag, expected):
 
 def test_map_label_covers_both_tag_sets_and_only_contract_labels():
     assert set(LABEL_MAP) == {"PER", "ORG", "LOC", "DAT", "TIM", "DUR", "NOH", "POH", "PNT", "MNY",
-                              "PS", "LC", "OG", "DT", "TI"}
+                              "PS", "LC", "OG", "DT", "TI", "DATE", "MONEY"}  # + contract labels (silver data)
     assert {v for v in LABEL_MAP.values() if v} == set(NER_LABELS)
 
 
@@ -321,3 +321,112 @@ def test_shared_corpus_split_has_no_document_on_both_sides():
     train, dev = split_by_document(recs, 0.1, seed=0)
     assert not {document_id(r["id"]) for r in train} & {document_id(r["id"]) for r in dev}
     assert 0.05 < len(dev) / len(recs) < 0.15
+
+
+# ---------------------------------------------------------------------------
+# Distillation: unlabeled texts and silver records
+
+
+def test_contract_labels_map_to_themselves():
+    for label in NER_LABELS:
+        assert map_label(label) == label
+
+
+def test_unlabeled_texts_cut_articles_and_skip_excluded(tmp_path):
+    from models.ner.data import unlabeled_texts
+
+    sents = tmp_path / "sents.txt"
+    sents.write_text("가온랩스가 발표했다.\n\n  누리테크가 투자했다.  \n", encoding="utf-8")
+    long_para = " ".join(f"문장 {i}번이 여기에 있다." for i in range(30))  # ~450 characters
+    arts = tmp_path / "news.jsonl"
+    arts.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in [
+        {"id": "a1", "text": "첫 문단이다.\n\n둘째 문단이다.\n" + long_para},
+        {"id": "gold1", "text": "평가용 기사다."},
+    ]), encoding="utf-8")
+    out = unlabeled_texts(sents, arts, exclude_ids=["gold1"], max_chars=200)
+    assert [r["id"] for r in out[:2]] == ["sents:1", "sents:3"] and out[1]["text"] == "누리테크가 투자했다."
+    art = [r for r in out if r["corpus"] == "articles"]
+    assert [r["text"] for r in art[:2]] == ["첫 문단이다.", "둘째 문단이다."]
+    assert all(len(r["text"]) <= 200 for r in art) and not any(r["id"].startswith("gold1") for r in out)
+    assert " ".join(r["text"] for r in art[2:]) == long_para  # cut at sentence ends, nothing lost
+
+
+def test_training_with_silver_keeps_best_on_disk(tmp_path, mecab_nlp):
+    """Silver records (contract labels) are mixed in; the best checkpoint is on disk as soon as it
+    is selected (``partial`` metrics), and the final metrics record the silver data."""
+    from models.ner.train import silver_meta_path, train_ner
+
+    data = _tiny_jsonl(tmp_path / "tiny.jsonl")
+    dev_text = split_by_document(load_examples(data), 0.5, 0)[1][0]["text"]
+    silver = tmp_path / "silver.jsonl"
+    rows = [{"id": "s1", "text": "다래네트웍스가 40억원을 유치했다.", "entities": [[0, 6, "ORG"], [8, 12, "MONEY"]]},
+            {"id": "s2", "text": dev_text, "entities": []}]  # a dev sentence: dropped
+    silver.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    silver_meta_path(silver).write_text(json.dumps({"teacher": "hf:x"}), encoding="utf-8")
+    out = tmp_path / "model"
+    seen = []
+
+    def log(msg):
+        if "best so far" in msg:
+            seen.append(json.loads((out / "metrics.json").read_text(encoding="utf-8")).get("partial"))
+
+    metrics = train_ner(data, out, backend="mecab", dev_fraction=0.5, max_epochs=2, vectors=None,
+                        max_minutes=0.5, width=32, depth=1, eval_every=2, silver=silver, silver_ratio=0.5,
+                        log=log)
+    assert seen and all(seen)  # on disk, marked partial, at each selection
+    saved = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert "partial" not in saved and saved["silver"]["teacher"] == {"teacher": "hf:x"}
+    assert saved["silver"]["records"] == 1 and saved["silver"]["dropped_as_dev_text"] == 1
+    assert saved["silver"]["ratio"] == 0.5
+    assert saved["selection"]["on"] == "gold dev split only" and metrics["dev"]["micro"]["support"] > 0
+    assert load_ner(out) is not None
+
+
+# ---------------------------------------------------------------------------
+# The article-level Wikinews organization scorer (benchmarks/eval_wikinews_orgs.py)
+
+
+def _eval_module():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "eval_wikinews_orgs.py"
+    spec = importlib.util.spec_from_file_location("eval_wikinews_orgs", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_wikinews_org_scorer_matching_rules():
+    ev = _eval_module()
+    gold = {"articles": [
+        {"id": "a", "organizations": [
+            {"aliases": ["FIFA"], "names": ["국제축구연맹"]},
+            {"aliases": ["대한 축구 협회", "축구협회"]},
+            {"aliases": ["청와대"], "optional": True},
+            {"aliases": ["환경부"]}],
+         "not_organizations": ["FIFA 월드컵"]},
+        {"id": "b", "organizations": [{"aliases": ["네이버"]}]},
+    ]}
+    preds = {
+        "a": [("fifa", None), ("FIFA", "국제축구연맹"),  # one entry, counted once
+              ("대한축구협회", None),  # spaces ignored
+              ("청와대", None),  # optional: ignored
+              ("FIFA 월드컵", None), ("FIFA 월드컵", None),  # one false positive (a hard negative)
+              ("서울시", "서울특별시")],
+        "b": [("네이버 ", None), ("카카오", "카카오")],
+    }
+    res = ev.score(gold, preds)
+    assert (res["tp"], res["fp"], res["fn"]) == (3, 3, 1)  # 환경부 missed
+    assert res["fp_hard_negatives"] == 1 and res["optional_matched"] == 1
+    assert res["p"] == 0.5 and res["r"] == 0.75
+    assert res["top_misses"] == [("환경부", 1)]
+    # a canonical name matches too
+    assert ev.score({"articles": [{"id": "c", "organizations": [{"aliases": ["국회"], "names": ["대한민국 국회"]}]}]},
+                    {"c": [("의회", "대한민국 국회")]})["tp"] == 1
+
+
+def test_wikinews_org_scorer_maps_source_lines(tmp_path):
+    ev = _eval_module()
+    src = tmp_path / "wiki.jsonl"
+    src.write_text('{"id": "w0", "text": "x"}\n\n{"id": "w2", "text": "y"}\n', encoding="utf-8")
+    assert ev.line_ids(src) == {1: "w0", 3: "w2"}

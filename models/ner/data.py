@@ -36,6 +36,8 @@ LABEL_MAP: dict[str, str | None] = {
     "TIM": None, "DUR": None, "NOH": None, "POH": None, "PNT": None,
     # klp2016
     "PS": "PER", "OG": "ORG", "LC": "LOC", "DT": "DATE", "TI": None,
+    # contract labels themselves (silver data labelled by a teacher model)
+    "DATE": "DATE", "MONEY": "MONEY",
 }
 
 
@@ -269,4 +271,56 @@ def score_char_spans(gold: Sequence[Sequence[tuple[int, int, str]]],
 
     out = {lab: prf(tp[lab], fp[lab], fn[lab]) for lab in NER_LABELS}
     out["micro"] = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    return out
+
+
+def unlabeled_texts(sentences: str | Path | None = None, articles: str | Path | None = None, *,
+                    exclude_ids: Iterable[str] = (), max_chars: int = 400) -> list[dict]:
+    """Unlabeled Korean texts for a teacher to label (distillation): ``[{"id", "text", "corpus"}]``.
+
+    Args:
+        sentences: a text file, one sentence a line (``unlabeled/klue_ner_train_sentences.txt``).
+        articles: a news JSONL with ``id`` and ``text`` (``news/wikinews_ko.jsonl``); each
+            article is cut into its paragraphs (line breaks), and a paragraph longer
+            than ``max_chars`` into its sentences (:func:`models.nlp.sentence_spans`)
+            packed into chunks of at most ``max_chars`` (a longer sentence stays whole).
+        exclude_ids: article ids left out (e.g. those of an evaluation set).
+
+    Ids: ``klue:LINE`` (1-based) and ``ARTICLE_ID:PARAGRAPH.CHUNK``. Blank lines are skipped.
+    """
+    from ..nlp import sentence_spans
+
+    out: list[dict] = []
+    if sentences:
+        with Path(sentences).open(encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                text = line.strip()
+                if text:
+                    out.append({"id": f"{Path(sentences).stem}:{lineno}", "text": text, "corpus": "sentences"})
+    skip = set(exclude_ids)
+    if articles:
+        with Path(articles).open(encoding="utf-8") as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                art = json.loads(line)
+                if art.get("id") in skip:
+                    continue
+                for k, para in enumerate(p.strip() for p in str(art.get("text", "")).split("\n")):
+                    if not para:
+                        continue
+                    chunks = [para]
+                    if len(para) > max_chars:
+                        chunks, cur = [], ""
+                        for s, e in sentence_spans(para):
+                            sent = para[s:e]
+                            if cur and len(cur) + 1 + len(sent) > max_chars:
+                                chunks.append(cur)
+                                cur = sent
+                            else:
+                                cur = f"{cur} {sent}" if cur else sent
+                        if cur:
+                            chunks.append(cur)
+                    out.extend({"id": f"{art['id']}:{k}.{j}", "text": c, "corpus": "articles"}
+                               for j, c in enumerate(chunks))
     return out

@@ -196,6 +196,7 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
               arch: str = "tagger", lexicon: bool = True, lexicon_drop: float = 0.0,
               paragraph_share: float = 0.3,
               select: str = "org_money", pieces: int = 3, average: bool = False,
+              silver: str | Path | None = None, silver_ratio: float = 1.0,
               log=print) -> dict:
     """Train the NER, keep the best dev checkpoint, write it and ``metrics.json``.
 
@@ -234,6 +235,17 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
             weights (:func:`training_optimizer`) rather than the last weights.
             Off for the shipped model: averaged runs scored a little higher on
             dev but found fewer unseen organization names (README).
+        silver: a JSONL of teacher-labelled texts (:func:`make_silver`; same
+            format as the corpus, contract labels) mixed into training
+            (distillation). Texts equal to a dev sentence are dropped; the
+            checkpoint is still selected on the gold dev split only.
+        silver_ratio: each epoch trains on every gold record plus a fresh
+            random sample of ``silver_ratio`` × (gold records) silver records
+            (all of them when there are fewer).
+
+    The best checkpoint is written to ``out_dir`` as soon as it is selected
+    (its ``metrics.json`` marked ``partial`` until training ends), so a run
+    that is killed keeps it.
 
     Returns:
         The metrics dict written to ``out_dir/metrics.json``: per-label P/R/F1 on
@@ -294,14 +306,25 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
     drop_rng = random.Random(seed)
     examples = [Example(_pred_doc(nlp, g, lexicon_drop, drop_rng), g) for g in gold_docs]
     _, dev_align = to_docs(nlp, dev_recs) if dev_recs else ([], {})
+    silver_examples, silver_info = [], None
+    if silver:
+        dev_texts = {r["text"].strip() for r in dev_recs}
+        silver_recs = [r for r in load_examples(silver) if r["text"].strip() not in dev_texts]
+        silver_docs, silver_align = to_docs(nlp, silver_recs)
+        silver_examples = [Example(_pred_doc(nlp, g, lexicon_drop, drop_rng), g) for g in silver_docs]
+        silver_info = {"path": str(silver), "records": len(silver_recs), "ratio": silver_ratio,
+                       "dropped_as_dev_text": sum(1 for r in load_examples(silver)) - len(silver_recs),
+                       "alignment": silver_align, "teacher": _silver_teacher(silver)}
+        log(f"silver {len(silver_examples)} records (ratio {silver_ratio}); alignment {silver_align['aligned_rate']}")
     log(f"train {len(examples)} sentences, dev {len(dev_recs)}; alignment {train_align['aligned_rate']}"
         f" (train) {dev_align.get('aligned_rate')} (dev); prep {time.time() - t_start:.0f}s")
+    silver_rng = random.Random(seed + 7)
+    n_silver = min(len(silver_examples), int(round(silver_ratio * len(examples))))
 
     # spaCy's default optimizer config keeps no weight averages (use_averages = false);
     # the optimizer is built here: Adam as spaCy configures it, averaging on request
     optimizer = nlp.initialize(lambda: examples[:2000], sgd=training_optimizer(average))
     best_f, best_scores, step, epoch = -1.0, {}, 0, 0
-    tmp_best = Path(tempfile.mkdtemp(prefix="kornews_ner_"))
     t_loop = time.time()
     deadline = t_start + max_minutes * 60 - min(60.0, max_minutes * 6)
     history = []
@@ -315,7 +338,7 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
     def _evaluate() -> None:
         nonlocal best_f, best_scores
         if not dev_recs:
-            nlp.to_disk(tmp_best)
+            save(partial=True)
             return
         scores = score_spans(nlp, dev_recs)
         history.append({"step": step, "epoch": epoch, "minutes": round((time.time() - t_loop) / 60, 1),
@@ -326,14 +349,68 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
         f = selection_score(scores, select)
         if f > best_f:
             best_f, best_scores = f, scores
-            nlp.to_disk(tmp_best)
+            save(partial=True)
+            log(f"  best so far: written to {out_dir}")
+
+    def save(partial: bool) -> None:
+        # a whole folder renamed into place: out_dir always holds a complete checkpoint
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+        try:
+            nlp.to_disk(tmp)
+            text = json.dumps(build_metrics(partial), ensure_ascii=False, indent=2) + "\n"
+            (tmp / "metrics.json").write_text(text, encoding="utf-8")
+            old = None
+            if out_dir.exists():
+                old = out_dir.with_name(f".{out_dir.name}.old")
+                shutil.rmtree(old, ignore_errors=True)
+                out_dir.rename(old)
+            tmp.rename(out_dir)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def build_metrics(partial: bool) -> dict:
+        m = {
+            "model_name": NER_MODEL_NAME,
+            "backend": backend,
+            "spacy_version": spacy.__version__,
+            "labels": list(NER_LABELS),
+            "label_map": "PER/PS→PER ORG/OG→ORG LOC/LC→LOC DAT/DT→DATE MNY→MONEY; TIM TI DUR NOH POH PNT dropped (O)",
+            "data": str(data_path),
+            "split": {"by": "document id before the last '_'", "dev_fraction": dev_fraction, "seed": seed,
+                      "hash": "sha1(f'{seed}:{doc}') < dev_fraction"},
+            "n_train_sentences": n_train_sentences, "n_train_records": len(train_recs),
+            "paragraph_share": paragraph_share, "n_dev_sentences": len(dev_recs),
+            "n_train_documents": len({document_id(r["id"]) for r in train_recs}),
+            "n_dev_documents": len({document_id(r["id"]) for r in dev_recs}),
+            "alignment": {"train": train_align, "dev": dev_align,
+                          "policy": "misaligned spans: tokens marked missing (no signal), never snapped"},
+            "silver": silver_info,
+            "dev": best_scores,
+            "selection": {"score": select, "value": round(best_f, 4), "on": "gold dev split only"},
+            "scoring": "exact character spans vs all mapped dev gold spans (misaligned count as misses)",
+            "model": {"arch": arch, "factory": factory, "features": attrs, "rows": rows, "width": width,
+                      "depth": depth, "window": window, "maxout_pieces": pieces, "static_vectors": vec_info,
+                      "lexicon": lex_info and {**lex_info, "drop": lexicon_drop},
+                      "dropout": dropout, "batch_words": batch_words, "averaged_weights": average},
+            "epochs": epoch, "steps": step, "history": history,
+            "training_seconds": round(time.time() - t_start, 1), "max_minutes": max_minutes,
+        }
+        if partial:
+            m["partial"] = ("written when this checkpoint was selected, before training ended; "
+                            "the final metrics.json replaces it")
+        return m
 
     done = False
     while not done and epoch < max_epochs:
         epoch += 1
-        random.shuffle(examples)
+        epoch_examples = examples + (silver_rng.sample(silver_examples, n_silver) if n_silver else [])
+        random.shuffle(epoch_examples)
         losses: dict = {}
-        for batch in _batch_by_words(examples, batch_words):
+        for batch in _batch_by_words(epoch_examples, batch_words):
             nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
             step += 1
             if step % eval_every == 0:
@@ -343,38 +420,8 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
                 break
         log(f"epoch {epoch} done, step {step}, loss {losses.get('ner', 0):.1f}")
     evaluate()
-    train_seconds = time.time() - t_start
-
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    shutil.copytree(tmp_best, out_dir)
-    shutil.rmtree(tmp_best, ignore_errors=True)
-
-    metrics = {
-        "model_name": NER_MODEL_NAME,
-        "backend": backend,
-        "spacy_version": spacy.__version__,
-        "labels": list(NER_LABELS),
-        "label_map": "PER/PS→PER ORG/OG→ORG LOC/LC→LOC DAT/DT→DATE MNY→MONEY; TIM TI DUR NOH POH PNT dropped (O)",
-        "data": str(data_path),
-        "split": {"by": "document id before the last '_'", "dev_fraction": dev_fraction, "seed": seed,
-                  "hash": "sha1(f'{seed}:{doc}') < dev_fraction"},
-        "n_train_sentences": n_train_sentences, "n_train_records": len(train_recs),
-        "paragraph_share": paragraph_share, "n_dev_sentences": len(dev_recs),
-        "n_train_documents": len({document_id(r["id"]) for r in train_recs}),
-        "n_dev_documents": len({document_id(r["id"]) for r in dev_recs}),
-        "alignment": {"train": train_align, "dev": dev_align,
-                      "policy": "misaligned spans: tokens marked missing (no signal), never snapped"},
-        "dev": best_scores,
-        "selection": {"score": select, "value": round(best_f, 4)},
-        "scoring": "exact character spans vs all mapped dev gold spans (misaligned count as misses)",
-        "model": {"arch": arch, "factory": factory, "features": attrs, "rows": rows, "width": width, "depth": depth,
-                  "window": window, "maxout_pieces": pieces, "static_vectors": vec_info,
-                  "lexicon": lex_info and {**lex_info, "drop": lexicon_drop},
-                  "dropout": dropout, "batch_words": batch_words, "averaged_weights": average},
-        "epochs": epoch, "steps": step, "history": history,
-        "training_seconds": round(train_seconds, 1), "max_minutes": max_minutes,
-    }
+    # the best checkpoint is in out_dir already: its metrics.json is rewritten as final
+    metrics = build_metrics(partial=False)
     text = json.dumps(metrics, ensure_ascii=False, indent=2) + "\n"
     (out_dir / "metrics.json").write_text(text, encoding="utf-8")
     if metrics_path is None and out_dir.resolve() == DEFAULT_MODEL_DIR.resolve():
@@ -382,6 +429,85 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
     if metrics_path is not None:
         Path(metrics_path).write_text(text, encoding="utf-8")
     return metrics
+
+
+def silver_meta_path(silver: str | Path) -> Path:
+    """The provenance file written beside a silver JSONL (``NAME.jsonl.meta.json``)."""
+    silver = Path(silver)
+    return silver.with_name(silver.name + ".meta.json")
+
+
+def _silver_teacher(silver: str | Path) -> dict | None:
+    try:
+        return json.loads(silver_meta_path(silver).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def make_silver(teacher: str, out_path: str | Path, *, sentences: str | Path | None = "auto",
+                articles: str | Path | None = "auto", exclude_ids=None, device: str | None = None,
+                threads: int | None = None, batch: int = 512, log=print) -> dict:
+    """Label unlabeled Korean text with a teacher NER and write it as silver training data.
+
+    Args:
+        teacher: ``accurate`` (the shipped tier) or ``hf:PATH`` (a checkpoint from
+            ``kornews train --backend transformers``).
+        out_path: the silver JSONL (``{"id", "text", "entities": [[s, e, LABEL]],
+            "corpus"}``, contract labels) and ``out_path.meta.json`` (teacher,
+            sources, counts) beside it; written whole at the end.
+        sentences: one sentence a line; ``"auto"``:
+            ``../shared/corpora/unlabeled/klue_ner_train_sentences.txt``.
+        articles: news JSONL cut into paragraphs (:func:`models.ner.data.unlabeled_texts`);
+            ``"auto"``: ``../shared/corpora/news/wikinews_ko.jsonl``.
+        exclude_ids: article ids left out; default: the articles of the
+            hand-made Wikinews gold (``corpora/gold/wikinews_orgs.json``), so the
+            article-level evaluation stays on text the student never saw.
+        device, threads: where the teacher runs; ``torch.set_num_threads``.
+
+    Returns:
+        The provenance dict (also in ``out_path.meta.json``).
+    """
+    from .backends import accurate_dir
+    from .data import unlabeled_texts
+    from .hf import HfTokenClassifier, _import_hf, read_kornews_settings
+
+    torch, _ = _import_hf()
+    if threads:
+        torch.set_num_threads(int(threads))
+    shared = corpora_dir().parent.parent / "shared" / "corpora"
+    if sentences == "auto":
+        sentences = shared / "unlabeled" / "klue_ner_train_sentences.txt"
+    if articles == "auto":
+        articles = shared / "news" / "wikinews_ko.jsonl"
+    if exclude_ids is None:
+        gold = corpora_dir() / "gold" / "wikinews_orgs.json"
+        exclude_ids = ([a["id"] for a in json.loads(gold.read_text(encoding="utf-8"))["articles"]]
+                       if gold.exists() else [])
+    path = accurate_dir() if teacher == "accurate" else Path(teacher[3:] if teacher.startswith("hf:") else teacher)
+    t0 = time.time()
+    clf = HfTokenClassifier(path, device=device)
+    texts = unlabeled_texts(sentences, articles, exclude_ids=exclude_ids)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(f".{out_path.name}.part")
+    counts: dict = {}
+    with tmp.open("w", encoding="utf-8") as f:
+        for i in range(0, len(texts), batch):
+            chunk = texts[i:i + batch]
+            for rec, spans in zip(chunk, clf.predict_many([r["text"] for r in chunk])):
+                for _, _, lab in spans:
+                    counts[lab] = counts.get(lab, 0) + 1
+                f.write(json.dumps({"id": rec["id"], "text": rec["text"], "entities": [list(x) for x in spans],
+                                    "corpus": f"silver:{rec['corpus']}"}, ensure_ascii=False) + "\n")
+            log(f"silver: {min(i + batch, len(texts))}/{len(texts)} texts, {time.time() - t0:.0f}s")
+    settings = read_kornews_settings(path)
+    meta = {"teacher": teacher, "teacher_path": str(path), "teacher_model": settings.get("model_name"),
+            "sources": [str(x) for x in (sentences, articles) if x], "excluded_article_ids": len(list(exclude_ids)),
+            "texts": len(texts), "chars": sum(len(r["text"]) for r in texts), "entities": counts,
+            "seconds": round(time.time() - t0, 1), "device": clf.device}
+    tmp.replace(out_path)
+    silver_meta_path(out_path).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return meta
 
 
 def _batch_by_words(examples, size: int):
@@ -424,14 +550,23 @@ def main(argv=None) -> None:
                    help="train without the lexicon feature (models/ner/lexicon.py)")
     p.add_argument("--average", action="store_true",
                    help="score and save the optimizer's moving averages of the weights")
+    p.add_argument("--silver", type=Path, default=None,
+                   help="teacher-labelled JSONL mixed into training (distillation); written first when "
+                        "--teacher is given and the file is missing")
+    p.add_argument("--silver-ratio", type=float, default=1.0,
+                   help="silver records sampled per gold record each epoch")
+    p.add_argument("--teacher", default=None, help="'accurate' or 'hf:PATH': labels --silver when it is missing")
+    p.add_argument("--teacher-device", default=None)
     args = p.parse_args(argv)
+    if args.teacher and args.silver and not args.silver.exists():
+        make_silver(args.teacher, args.silver, device=args.teacher_device)
     m = train_ner(args.data, args.out, backend=args.backend, dev_fraction=args.dev_fraction,
                   seed=args.seed, max_minutes=args.max_minutes, max_epochs=args.max_epochs,
                   vectors=None if args.vectors == "none" else args.vectors, unlabeled=args.unlabeled, width=args.width, depth=args.depth, window=args.window,
                   dropout=args.dropout, eval_every=args.eval_every, arch=args.arch,
                   lexicon=args.lexicon, lexicon_drop=args.lexicon_drop,
                   paragraph_share=args.paragraph_share, select=args.select, pieces=args.pieces,
-                  average=args.average)
+                  average=args.average, silver=args.silver, silver_ratio=args.silver_ratio)
     print(json.dumps({k: m[k] for k in ("dev", "training_seconds")}, indent=1))
 
 
