@@ -23,32 +23,57 @@ Attribution:
   the count in its clause ("2건이 올해 AAAI에 게재될 예정").
 * **year**: the venue's edition (ICLR 2022), else 올해/지난해/2021년 in the clause
   resolved against the published date.
+
+Context (a count sentence that leans on what came before): when the sentence
+names no venue but points at one ("올해 학회에서 선보이는 논문은 9편이다", "이번
+학회에서", "이번에 채택된"), or restates a count the headline or an earlier
+sentence gave with its venue ("네이버, CVPR 2024서 논문 9편 채택" … "9편이다"), the
+venues (and their year) come from the nearest earlier sentence of the same
+paragraph that names one venue, else the headline (``ArticleDoc.title``), else
+the nearest earlier sentence of the article. An org not named in the sentence
+comes from the topic, the headline, then the article's main organization.
+Whatever came from context is said at the end of ``evidence``
+(``[venue, year from headline: "CVPR 2024"]``) and in
+:attr:`PaperCountMention.context`.
+
+No record (see :func:`_aggregate_owner`) for counts that belong to no
+organization: conference-wide totals ("올해 학회에는 9천여 편이 접수됐다",
+"전체 채택 논문은 2,000편", "1만여 편이 제출돼 2,700편이 채택"), a country's
+count ("한국은 모두 40편"); those stay antecedents for "이 가운데 네이버는 12편".
+Parts of a total named in the same sentence ("본 세션 3편을 포함해 5편") give
+only the total. "A와 B가 각각 3편" gives one record per organization.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional
 
+from ..candidates import gazetteer_mentions, load_locations, rule_mentions
 from ..document import ArticleDoc
+from ..gazetteer import load_gazetteer
 from ..mention import Mention
 from .context import (chain_head, clause_of, distribute_each, group_topic_org, has_subject_particle,
-                      is_included_part, main_org, relative_year, SUBJECT_PARTICLES, topic_org)
+                      is_included_part, main_org, relative_year, SUBJECT_PARTICLES, TOPIC_PARTICLES, topic_org)
+from .venues import venue_mentions
 
 PAPER_UNITS = {"건", "개", "편", "본", ""}
 
 _PAPER_NOUN = r"(?:논문|연구\s?성과|페이퍼)"
+#: nouns that count papers only in a publication context: "연구 12건", "성과 4건"
+_WEAK_NOUN_BEFORE_RE = re.compile(r"(?:연구|성과)\s*(?:총|모두|약)?\s*$")
 #: count + (의) + up to two modifiers + 논문: "66건의 정규 논문", "25개 논문", "17의 논문"
 _AFTER_RE = re.compile(r"^\s*(?:의\s*)?(?:[가-힣A-Za-z0-9]+\s+){0,2}?" + _PAPER_NOUN)
-#: 논문 right before the count: "논문 12개가"
-_BEFORE_RE = re.compile(_PAPER_NOUN + r"\s*(?:총|모두|약|각각)?\s*$")
+#: 논문 right before the count: "논문 12개가", "논문을 2편씩"
+_BEFORE_RE = re.compile(_PAPER_NOUN + r"(?:을|를)?\s*(?:총|모두|약|각각)?\s*$")
 #: 논문 as the clause subject before the count: "논문은 112건에 달한다", "논문이 수십개에"
 _SUBJ_RE = re.compile(_PAPER_NOUN + r"(?:은|는|이|가|도)\s+(?:\S+\s+){0,2}$")
 #: anaphora: "이중 112개가", "그중 31건이"
 _ANAPHOR_RE = re.compile(r"(?:이\s?중|그\s?중|이 가운데|그 가운데|이 중에서)\s*$")
 _ANAPHOR_ANY_RE = re.compile(r"이\s?중|그\s?중|이 가운데|그 가운데")
 _ANAPHOR_START_RE = re.compile(r"(?:이\s?중|그\s?중|이 가운데|그 가운데|이 중에서)\s")
-_VERB_RE = re.compile(r"발표|채택|등재|게재|선정|통과|승인|수록|실리|실렸|실은|실었|싣|냈|내놓|내고|내며|낸다|내왔|올리|올렸|올려|"
+_VERB_RE = re.compile(r"발표|채택|선보|등재|게재|선정|통과|승인|수록|실리|실렸|실은|실었|싣|냈|내놓|내고|내며|낸다|내왔|올리|올렸|올려|"
                       r"달하|달한|달해|이른|이르|기록|거뒀|accepted")
 _CITATION_RE = re.compile(r"인용|횟수|조회|다운로드")
 #: "…된 것은 네이버가 처음이다" restates a count, it doesn't report one
@@ -62,6 +87,29 @@ _COPULA_RE = re.compile(r"^\s*(?:이다|였다|이었다|에 달한다|에 달�
 #: "네이버와 함께 쓴 논문": 네이버 is a partner, not the owner
 _PARTNER_RE = re.compile(r"\s?(?:와|과)\s?(?:함께|공동|같이|협력)")
 _PUBLICATION_CONTEXT_RE = re.compile(r"학회|학술지|저널|논문|컨퍼런스|콘퍼런스|워크숍|워크샵")
+#: a count that is part of a total named later in the sentence: "본 세션 3편을 포함해 5편"
+_PART_RE = re.compile(r"\s*(?:을|를|이|가|과|와|까지|도)?\s*(?:포함|합쳐|합친|합하|더해|더한|더하면|합산)")
+#: a count of everyone's papers that a later count is a part of: "2,000편 중 12편", "2,700편 가운데"
+_PARTITIVE_RE = re.compile(r"\s*(?:의\s*)?(?:논문\s*)?(?:중|가운데|중에서)\s")
+#: the owner of a count is the whole field, a country or region, not an organization
+_AGGREGATE_WORDS = frozenset({"전체", "전세계", "세계", "국내", "해외", "국가", "나라", "역대", "모든", "전", "총",
+                              "학회", "대회", "학술대회", "콘퍼런스", "컨퍼런스", "주최측"})
+#: a word with its particle: 한국|은, 국내|에서는, 전체
+_WORD_PARTICLE_RE = re.compile(r"([가-힣]+?)(은|는|이|가|도|에서는|에선|에는|의)?$")
+#: the word marked as what the clause is about: 한국은, 국내에서는
+_OWNER_PARTICLES = ("은", "는", "이", "가", "도", "에서는", "에선")
+#: up to two modifiers of a paper noun that is the subject: "전체 채택 논문은", "국내 기관의 논문이"
+_PAPER_SUBJ_MODS_RE = re.compile(r"((?:\S+\s+){0,2})(?:\S*\s)?" + _PAPER_NOUN + r"\s?(?:수)?(?:은|는|이|가)?\s")
+#: a venue (or 학회) as the clause topic: "올해 CVPR에는", "학회에는"
+_VENUE_TOPIC_RE = re.compile(r"['’\"”)]?\s?(?:[0-9]{4})?\s?(?:에는|에선|은|는)\s")
+_FIELD_TOPIC_RE = re.compile(r"(?:학회|학술대회|콘퍼런스|컨퍼런스|대회)(?:에는|에선|은|는)\s")
+#: a field-wide figure: submissions, acceptance rate, competition
+_FIELD_FIGURE_RE = re.compile(r"제출|접수|투고|채택률|경쟁률|응모")
+#: "각각 3편": one count for each of the organizations before it
+_EACH_BEFORE_RE = re.compile(r"(?:각각|각자|저마다)\s*(?:논문\s*)?(?:총\s*|모두\s*)?$")
+#: the sentence points at a venue it does not name: "올해 학회에서", "이번 대회", "이번에 채택된"
+_VENUE_DEIXIS_RE = re.compile(r"(?:이번|올해|올|해당|같은|동|본|당|이|그)\s?(?:학회|학술대회|콘퍼런스|컨퍼런스|대회|행사|"
+                              r"워크숍|워크샵|학술지|저널)(?![가-힣]*\s?(?:와|과)\s?(?:함께|별도))|이번에\s")
 
 
 @dataclass(frozen=True)
@@ -78,6 +126,9 @@ class PaperCountMention:
     evidence: str
     #: the org was named in the sentence (True) or carried from context (False)
     org_explicit: bool = True
+    #: what came from outside the sentence and whence: ("venue: headline", "year: headline",
+    #: "org: sentence 2") — also said at the end of ``evidence``
+    context: tuple[str, ...] = ()
 
 
 def _is_tied(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c: Mention, antecedent: bool) -> bool:
@@ -91,14 +142,55 @@ def _is_tied(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c
         or _SUBJ_RE.search(text[clause[0]:c.start])
         or (_COPULA_RE.match(after) and _SUBJ_FAR_RE.search(text[clause[0]:c.start]))
         or (antecedent and _ANAPHOR_RE.search(before))
+        or (antecedent and _anaphor_org(adoc, sent, c) is not None)
         or (c.payload.unit in ("편", "건") and _after_venue(adoc, c))
+        or (_WEAK_NOUN_BEFORE_RE.search(before) and _publication_context(adoc, sent))
     )
+
+
+def _publication_context(adoc: ArticleDoc, sent: tuple[int, int]) -> bool:
+    """The sentence is about publishing: a venue, 학회, 학술지, 논문 … (for "연구 12건", "성과 4건")."""
+    return bool(_PUBLICATION_CONTEXT_RE.search(adoc.text, sent[0], sent[1]) or _venues_between(adoc, *sent))
+
+
+def _anaphor_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention) -> Optional[Mention]:
+    """"이 가운데 네이버는 12편을": the organization between an anaphor and the count."""
+    text = adoc.text
+    ana = [a.end() for a in _ANAPHOR_ANY_RE.finditer(text, max(sent[0], c.start - 40), c.start)]
+    if not ana:
+        return None
+    orgs = [m for m in adoc.in_range("ORG", ana[-1], c.start)
+            if re.fullmatch(r"(?:은|는|이|가|도|의|에서는|에선|에서)?\s*(?:논문\s*)?(?:은|는|이|가)?\s*"
+                            r"(?:총|모두|약)?\s*", text[m.end:c.start])]
+    return orgs[-1] if orgs else None
 
 
 def _after_venue(adoc: ArticleDoc, c: Mention) -> bool:
     """"CVPR 2023에 3편", "2022년 EMNLP에서도 3건을": a count of papers at a venue."""
-    return any(_VENUE_LOC_RE.fullmatch(adoc.text, v.end, c.start)
-               for v in adoc.ending_in("VENUE", c.start - 12, c.start))
+    return any(_VENUE_LOC_RE.fullmatch(adoc.text, v.end, c.start) for v in _venues_ending_in(adoc, c.start - 12, c.start))
+
+
+def _venue_index(adoc: ArticleDoc) -> tuple[list[int], list[int], list[Mention]]:
+    """Starts, ends and the venue mentions (nested titles resolved, :func:`venue_mentions`)."""
+    cached = adoc.__dict__.get("_paper_venue_index")
+    if cached is None:
+        ms = venue_mentions(adoc)
+        cached = adoc._paper_venue_index = ([m.start for m in ms], [m.end for m in ms], ms)
+    return cached
+
+
+def _venues_in(adoc: ArticleDoc, lo: int, hi: int) -> list[Mention]:
+    """Venue mentions lying inside ``[lo, hi)``, in text order."""
+    starts, ends, ms = _venue_index(adoc)
+    i = bisect.bisect_left(starts, lo)
+    j = bisect.bisect_left(ends, hi + 1)
+    return ms[i:max(i, j)]
+
+
+def _venues_ending_in(adoc: ArticleDoc, lo: int, hi: int) -> list[Mention]:
+    """Venue mentions whose end lies in ``[lo, hi]``."""
+    _, ends, ms = _venue_index(adoc)
+    return ms[bisect.bisect_left(ends, lo):bisect.bisect_right(ends, hi)]
 
 
 def _classify(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c: Mention, antecedent: bool,
@@ -149,7 +241,7 @@ def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
     for m in orgs:
         if m.end <= c.start and re.fullmatch(r"(?:의)?\s*" + _PAPER_NOUN + r"(?:은|는|이|가)?\s*", text[m.end:c.start]):
             return m, True
-    before = [m for m in orgs if lo <= m.start and m.end <= c.start and not is_included_part(text, m, c.start)]
+    before = [m for m in orgs if lo <= m.start and m.end <= c.start and not _org_is_part(adoc, m, c.start)]
     for i in range(len(before) - 1, -1, -1):
         if has_subject_particle(text, before[i], SUBJECT_PARTICLES):
             return before[chain_head(text, before, i)], True
@@ -165,12 +257,21 @@ def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
     group = group_topic_org(adoc, sent, c.start)
     if group is not None:
         return group, True
-    return topic_org(adoc, s) or carry or main_org(adoc), False
+    return topic_org(adoc, s) or carry or _headline_org(adoc) or main_org(adoc), False
+
+
+def _org_is_part(adoc: ArticleDoc, m: Mention, limit: int) -> bool:
+    """The org is a part being added ("라인까지 포함하면"), unless a count right after it
+    is that part ("네이버는 본 세션 3편을 포함해": the count, not 네이버)."""
+    if not is_included_part(adoc.text, m, limit):
+        return False
+    return not adoc.in_range("COUNT", m.end, min(limit, m.end + 14), contained=False)
 
 
 def _venues_between(adoc: ArticleDoc, lo: int, hi: int) -> tuple[Mention, ...]:
+    """Distinct venues (by canonical name) in ``[lo, hi)``, first mention of each."""
     seen, out = set(), []
-    for v in adoc.in_range("VENUE", lo, hi):
+    for v in _venues_in(adoc, lo, hi):
         key = v.canonical or v.text
         if key not in seen:
             seen.add(key)
@@ -196,6 +297,8 @@ class _Antecedent:
     org: Optional[Mention]
     venues: tuple[Mention, ...]
     year: Optional[int]
+    #: where the count ends
+    end: int = 0
 
 
 def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
@@ -203,19 +306,21 @@ def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
 
     Returns:
         Records in text order; ``count`` is None for vague counts (두 자릿수, 수십 편,
-        매년 1~2건), whose text stays in ``count_text``.
+        매년 1~2건), whose text stays in ``count_text``. A count that "A와 B가 각각"
+        share gives one record per organization.
     """
     text = adoc.text
     pub_year = adoc.published_at.year if adoc.published_at else None
     out: list[PaperCountMention] = []
     carry: Optional[Mention] = None
     antecedent: Optional[_Antecedent] = None
-    seen: set[tuple] = set()
+    seen: dict[tuple, int] = {}  # record key → index in ``out``
     for si, sent in enumerate(adoc.sentences):
         in_sent = [m for m in adoc.in_range("COUNT", sent[0], sent[1], contained=False) if m.payload is not None]
         if not in_sent:
             continue
         each = _each_groups(adoc, sent, in_sent)
+        parts = _parts_of_total(adoc, sent, in_sent)
         prev_end = sent[0]
         first_venues: tuple[Mention, ...] = ()
         coordinated: set[int] = set()  # counts tied to papers through the count after them
@@ -227,53 +332,313 @@ def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
                 coordinated.add(c.start)
             tied_next = c.start in coordinated or _is_tied(adoc, sent, clause_of(adoc, sent, c.start), c, True)
         for c in in_sent:
+            if c.start in parts:
+                continue  # "본 세션 3편을 포함해 5편": only the total is a record
             clause = clause_of(adoc, sent, c.start)
             kind = _classify(adoc, sent, clause, c, antecedent is not None, c.start in coordinated)
             if kind is None:
                 continue
             before = text[max(sent[0], c.start - 8):c.start]
             anaphoric = antecedent is not None and bool(
-                _ANAPHOR_RE.search(before) or (_ANAPHOR_START_RE.match(text, sent[0]) and c.start - sent[0] < 40))
+                _ANAPHOR_RE.search(before) or (_ANAPHOR_START_RE.match(text, sent[0]) and c.start - sent[0] < 40)
+                or _anaphor_org(adoc, sent, c) is not None)
             venues = _venues_for(adoc, sent, c, prev_end)
             named = True
+            shared = _shared_each(adoc, sent, c) if c.start not in each else []
             if c.start in each:
                 org = each[c.start]
+            elif shared:
+                org = shared[0]
             elif anaphoric:
                 # "이중 삼성전자 논문은 7건": an org named after the anaphor owns the subset
                 ana = [a.end() for a in _ANAPHOR_ANY_RE.finditer(text, sent[0], c.start)]
                 lo = ana[-1] if ana else c.start
                 explicit = adoc.in_range("ORG", lo, c.start)
                 org = explicit[-1] if explicit else antecedent.org
+                if org is None and adoc.in_range("ORG", antecedent.end, lo):
+                    # "8000편이 제출됐다. 카카오브레인이 발표한 논문은 … 이 중 1편은": the org
+                    # named after the total is what 이 중 refers to
+                    org, named = _choose_org(adoc, sent, c, sent[0], carry)
+                elif org is None:
+                    kind = "total"  # a part of a conference-wide total is no organization's either
             else:
                 org, named = _choose_org(adoc, sent, c, sent[0], carry)
             if not venues and anaphoric:
                 venues = antecedent.venues
             if not venues and first_venues:
                 venues = first_venues  # "EMNLP 2023에서 A는 6편이, B는 4편이": the shared venue
+            context: list[str] = []
+            notes: list[str] = []
+            from_context: Optional[_Source] = None
+            if not venues:
+                from_context = _context_venues(adoc, si, sent, c, org if named else None, out)
+                if from_context is not None:
+                    venues = from_context.venues
             years = {v.year for v in venues}
             year = years.pop() if len(years) == 1 and None not in years else (
                 relative_year(text, clause[0], clause[1], pub_year)
                 or relative_year(text, sent[0], c.start, pub_year)
-                or (antecedent.year if anaphoric else None))
+                or (antecedent.year if anaphoric else None)
+                or (from_context.year if from_context is not None else None))
+            if from_context is not None:
+                said = "venue, year" if year is not None and year in {v.year for v in venues} else "venue"
+                context.extend(f"{k}: {from_context.where}" for k in said.split(", "))
+                notes.append(f'{said} from {from_context.where}: "{from_context.text}"')
             if not first_venues and venues and venues[0].end <= c.start:
                 first_venues = venues
-            antecedent = _Antecedent(org, venues, year)
-            if kind == "submitted":
+            if kind in ("paper", "submitted") and c.start not in each and not shared and \
+                    _aggregate_owner(adoc, sent, clause, c, named and not anaphoric):
+                kind = "total"
+            antecedent = _Antecedent(org if kind != "total" else None, venues, year, c.end)
+            if kind in ("submitted", "total"):
                 continue
             count = c.payload
             value = count.value if count.qualifier not in ("vague", "range") else None
             prev_end = c.end
-            # a fact repeated (sub-headline, then body) is one record
-            key = (org.canonical or org.text if org else None, value, tuple(v.canonical for v in venues), c.text)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(PaperCountMention(
-                c.start, c.end, value, c.text, count.qualifier, org, venues, year, si,
-                text[sent[0]:sent[1]][:300], named,
-            ))
+            if not named and org is not None:
+                where = _org_source(adoc, org)
+                context.append(f"org: {where}")
+                notes.append(f'org from {where}: "{org.text}"')
+            evidence = text[sent[0]:sent[1]][:300]
+            if notes:
+                evidence += " [" + "; ".join(notes) + "]"
+            for owner in (shared or [org]):
+                rec = PaperCountMention(c.start, c.end, value, c.text, count.qualifier, owner, venues, year, si,
+                                        evidence, named, tuple(context))
+                # a fact repeated (sub-headline, then body) is one record: the one naming its org
+                key = (owner.canonical or owner.text if owner else None, value, tuple(v.canonical for v in venues),
+                       c.text)
+                if key in seen:
+                    if named and not out[seen[key]].org_explicit:
+                        out[seen[key]] = rec
+                    continue
+                seen[key] = len(out)
+                out.append(rec)
             carry = org or carry
+    out.sort(key=lambda p: p.start)  # a restated fact may have taken the place of its earlier copy
     return _drop_restatements(out)
+
+
+# --- context: the headline and earlier sentences -------------------------------------
+
+
+@dataclass(frozen=True)
+class _Headline:
+    """What the headline (``ArticleDoc.title``, not part of the body) names.
+
+    Offsets of its mentions index the title, not the body.
+    """
+
+    text: str
+    orgs: tuple[Mention, ...]
+    venues: tuple[Mention, ...]
+    #: paper counts the headline states ("논문 9편 채택")
+    counts: frozenset
+
+
+def _headline(adoc: ArticleDoc) -> Optional[_Headline]:
+    """The article's headline, read with the gazetteer and the count rules; computed once."""
+    if "_paper_headline" in adoc.__dict__:
+        return adoc._paper_headline
+    head = None
+    title = (adoc.title or "").strip()
+    if title:
+        ms = gazetteer_mentions(title, load_gazetteer())
+        counts = frozenset(m.payload.value for m in rule_mentions(title)
+                           if m.label == "COUNT" and m.payload.unit in PAPER_UNITS and m.payload.value is not None
+                           and re.search(_PAPER_NOUN, title))
+        head = _Headline(title, tuple(m for m in ms if m.label == "ORG"),
+                         _distinct(m for m in ms if m.label == "VENUE"), counts)
+    adoc._paper_headline = head
+    return head
+
+
+def _headline_org(adoc: ArticleDoc) -> Optional[Mention]:
+    """The headline's first organization, as its first mention in the body when the body names it."""
+    head = _headline(adoc)
+    if head is None or not head.orgs:
+        return None
+    first = head.orgs[0]
+    for m in adoc.by_label("ORG"):
+        if (m.canonical or m.text) == (first.canonical or first.text):
+            return m
+    return first
+
+
+def _org_source(adoc: ArticleDoc, org: Mention) -> str:
+    """Where an org not named in its sentence came from, for ``context``."""
+    head = _headline(adoc)
+    if head is not None and any(org is m for m in head.orgs):
+        return "headline"
+    return f"sentence {adoc.sent_idx(org.start)}"
+
+
+def _distinct(ms) -> tuple[Mention, ...]:
+    seen, out = set(), []
+    for v in ms:
+        key = v.canonical or v.text
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Venues a count sentence took from context, and whence."""
+
+    venues: tuple[Mention, ...]
+    year: Optional[int]
+    #: "headline" or "sentence N"
+    where: str
+    text: str
+
+
+def _one_venue(venues: tuple[Mention, ...]) -> bool:
+    """Exactly one venue: "이번 학회" cannot point into a list of several."""
+    return len({v.canonical or v.text for v in venues}) == 1
+
+
+def _context_venues(adoc: ArticleDoc, si: int, sent: tuple[int, int], c: Mention, org: Optional[Mention],
+                    found: list[PaperCountMention]) -> Optional[_Source]:
+    """Venues for a count whose sentence names none (see the module docstring).
+
+    * a restatement: an earlier record (of the same org when the sentence names one)
+      or the headline gave the same count with venues → those venues;
+    * a pointer ("올해 학회에서", "이번 대회", "이번에 채택된"): the nearest earlier
+      sentence of the same paragraph naming one venue, else the headline's one
+      venue, else the nearest earlier sentence of the article naming one venue.
+    """
+    text = adoc.text
+    pub_year = adoc.published_at.year if adoc.published_at else None
+    value = c.payload.value if c.payload.qualifier not in ("vague", "range") else None
+    head = _headline(adoc)
+    if value is not None:
+        for p in reversed(found):
+            if p.count == value and p.venues and _is_headline_line(adoc, p.sent_idx) and (org is None or p.org is None
+                                                   or (p.org.canonical or p.org.text) == (org.canonical or org.text)):
+                return _Source(p.venues, p.year, f"sentence {p.sent_idx}", ", ".join(v.text for v in p.venues))
+        if head is not None and head.venues and value in head.counts:
+            return _Source(head.venues, _head_year(head, pub_year), "headline", ", ".join(v.text for v in head.venues))
+    if not _VENUE_DEIXIS_RE.search(text, sent[0], sent[1]):
+        return None
+    para_start = text.rfind("\n", 0, sent[0]) + 1
+    earlier = range(si - 1, -1, -1)
+    for k in earlier:
+        s = adoc.sentences[k]
+        if s[1] <= para_start:
+            break
+        venues = _venues_between(adoc, s[0], s[1])
+        if venues:
+            return _sentence_source(adoc, k, venues, pub_year) if _one_venue(venues) else None
+    if head is not None and head.venues:
+        if not _one_venue(head.venues):
+            return None
+        return _Source(head.venues, _head_year(head, pub_year), "headline", head.venues[0].text)
+    for k in earlier:
+        s = adoc.sentences[k]
+        if s[1] > para_start:
+            continue
+        venues = _venues_between(adoc, s[0], s[1])
+        if venues:
+            return _sentence_source(adoc, k, venues, pub_year) if _one_venue(venues) else None
+    return None
+
+
+def _is_headline_line(adoc: ArticleDoc, k: int) -> bool:
+    """Sentence ``k`` is a headline left in the body (a sub-headline, "…서 논문 9편 채택"):
+    a line that does not end like a sentence."""
+    s, e = adoc.sentences[k]
+    line = adoc.text[s:e].rstrip()
+    return bool(line) and not re.search(r"(?:[.!?。]|다|요)['’\"”)]*$", line)
+
+
+def _sentence_source(adoc: ArticleDoc, k: int, venues: tuple[Mention, ...], pub_year: Optional[int]) -> _Source:
+    s = adoc.sentences[k]
+    years = {v.year for v in venues}
+    year = years.pop() if len(years) == 1 and None not in years else relative_year(adoc.text, s[0], s[1], pub_year)
+    return _Source(venues, year, f"sentence {k}", ", ".join(v.text for v in venues))
+
+
+def _head_year(head: _Headline, pub_year: Optional[int]) -> Optional[int]:
+    years = {v.year for v in head.venues}
+    if len(years) == 1 and None not in years:
+        return years.pop()
+    return relative_year(head.text, 0, len(head.text), pub_year)
+
+
+# --- lists, parts and totals -----------------------------------------------------------
+
+
+def _shared_each(adoc: ArticleDoc, sent: tuple[int, int], c: Mention) -> list[Mention]:
+    """"네이버와 카카오가 각각 3편", "A·B는 3편씩": the coordinated organizations that
+    each have the count (empty when the count is not shared)."""
+    text = adoc.text
+    each = _EACH_BEFORE_RE.search(text, max(sent[0], c.start - 14), c.start)
+    if each is None and not text.startswith("씩", c.end):
+        return []
+    hi = each.start() if each is not None else c.start
+    orgs = adoc.in_range("ORG", sent[0], hi)
+    for i in range(len(orgs) - 1, -1, -1):
+        if has_subject_particle(text, orgs[i], TOPIC_PARTICLES):
+            head = chain_head(text, orgs, i)
+            chain = orgs[head:i + 1]
+            return list(chain) if len(chain) >= 2 else []
+    return []
+
+
+def _parts_of_total(adoc: ArticleDoc, sent: tuple[int, int], cs: list[Mention]) -> set[int]:
+    """Starts of counts that are parts of a later count of the sentence: "본 세션 3편을
+    포함해 논문 5편", "워크숍 논문 2편까지 더하면 7편"."""
+    text = adoc.text
+    out = set()
+    for i, c in enumerate(cs[:-1]):
+        if c.payload.unit in PAPER_UNITS and _PART_RE.match(text, c.end) and any(
+                d.payload.unit in PAPER_UNITS for d in cs[i + 1:]):
+            out.add(c.start)
+    return out
+
+
+def _aggregate_owner(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c: Mention,
+                     named: bool) -> bool:
+    """True when the count belongs to no organization (see the module docstring):
+
+    * the words after the sentence's last organization make a country, region or
+      the whole field the owner: "한국은 모두 40편", "국내에서는", "전체 채택 논문은
+      2,000편", "국내 기관의 논문이";
+    * with no organization named for it: the venue or 학회 is the topic next to a
+      field-wide figure or a count no single organization reaches ("올해 CVPR에는
+      1만여 편이 제출돼 2,700편이 채택됐다"), or a later part is taken out of it
+      ("2,000편 가운데").
+    """
+    text = adoc.text
+    orgs_before = adoc.in_range("ORG", sent[0], c.start)
+    lo = max(clause[0], orgs_before[-1].end if orgs_before else sent[0])
+    window = text[lo:c.start]
+    places = load_locations()
+    owners = _AGGREGATE_WORDS - {"학회", "대회", "학술대회", "콘퍼런스", "컨퍼런스"}
+    for w in window.split():
+        m = _WORD_PARTICLE_RE.fullmatch(w.strip("'\"‘’“”(),·"))
+        if m and m.group(2) in _OWNER_PARTICLES and (m.group(1) in places or m.group(1) in owners):
+            return True
+    subj = None
+    for subj in _PAPER_SUBJ_MODS_RE.finditer(window):
+        pass
+    if subj is not None:
+        for w in subj.group(1).split():
+            m = _WORD_PARTICLE_RE.fullmatch(w.strip("'\"‘’“”(),·"))
+            if m and m.group(2) in (None, "의") and (m.group(1) in places or m.group(1) in owners):
+                return True
+    if named:
+        return False
+    if _PARTITIVE_RE.match(text, c.end):
+        return True
+    # the topic may sit in an earlier clause: "이번 학회에는 … 제출됐고 이 가운데 3,500편이"
+    lo = orgs_before[-1].end if orgs_before else sent[0]
+    topic = _FIELD_TOPIC_RE.search(text, lo, c.start) or any(
+        _VENUE_TOPIC_RE.match(text, v.end) for v in _venues_in(adoc, lo, c.start))
+    value = c.payload.value or 0
+    return bool(topic) and (value >= 300 or bool(_FIELD_FIGURE_RE.search(text, sent[0], sent[1])))
 
 
 def _drop_restatements(found: list[PaperCountMention]) -> list[PaperCountMention]:
