@@ -28,6 +28,10 @@ _COORD_RE = re.compile(r"^\s*(?:[·ㆍ,/]|및|와|과|와의|과의|그리고)\s
 _HANGUL_RUN = re.compile(r"[가-힣]+")
 
 
+#: a short parenthetical right after a name: an alias or a note, not part of the sentence
+_ASIDE_RE = re.compile(r"\([^()\n]{1,30}\)")
+
+
 def particle_after(text: str, end: int) -> str:
     """The Hangul run glued to the end of a mention: 네이버|가 → "가", KAIST|와 → "와".
 
@@ -35,8 +39,11 @@ def particle_after(text: str, end: int) -> str:
     '는'
     >>> particle_after("ICLR 2022에서", 4)
     ''
+    >>> particle_after("마이크로소프트(MS)가 투자한다", 7)
+    '가'
     """
-    m = _HANGUL_RUN.match(text, end)
+    aside = _ASIDE_RE.match(text, end)  # 마이크로소프트(MS)가, 카카오브레인(대표 김일두)은
+    m = _HANGUL_RUN.match(text, aside.end() if aside else end)
     return m.group() if m else ""
 
 

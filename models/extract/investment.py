@@ -7,10 +7,16 @@ A MONEY mention is an investment when its clause says the money is put in:
 market sizes and valuations are not investments (매출 3조원, 시장 규모 20조원).
 
 * **investor**: the ORG with a topic/subject particle nearest the money in its
-  sentence (either side: "자금 수백억원을 네이버가 투자"), else the topic carried
-  from earlier sentences, else the article's main organization. For 유치 (raising
-  money) the subject is the *recipient* and the investor is the ORG marked
-  "…로부터"/"…에서" when there is one.
+  sentence (either side: "자금 수백억원을 네이버가 투자"; a coordinated subject
+  "A와 B는" is led by A); an anaphoric subject (회사는, 이 회사는, 동사는) stands for
+  the topic organization of the sentences before; else none: an investor is never
+  taken from another sentence otherwise, nor from the article's main organization. For 유치 (raising money) the subject is the *recipient* and the
+  investor is the ORG marked "…로부터"/"…에서" when there is one; when the money
+  is the subject of a passive verb ("485억원이 투입되면서") only an ORG marked
+  "…로부터"/"…에 의해" invests.
+* **not investments**: prices ("40억원에 팔았다"), fines and 추징금, donations
+  and political funds, bribes, fund and market sizes, budgets as totals, loans
+  and aid, revenue, and estimates of effects.
 * **recipient**: another ORG in the clause marked 에/에게/와/과/에 대한, or the
   purpose noun phrase before "에 투자".
 * **period**: "향후 5년간", "3년간", "2025년까지".
@@ -23,16 +29,35 @@ from typing import Optional
 
 from ..document import ArticleDoc
 from ..mention import Mention
-from .context import (chain_head, clause_of, distribute_each, has_subject_particle, is_included_part, main_org,
-                      particle_after, topic_org)
+from .context import (chain_head, clause_of, distribute_each, has_subject_particle, is_included_part, particle_after,
+                      topic_org)
 
-_INVEST_RE = re.compile(r"투자|연구비|투입|출자|유치|지원|펀딩|조성|집행|쏟아|쏟|베팅|출연|기부|인수")
+#: An investing or funding event. Not 기부/출연 (donations), 조성 (a fund's size),
+#: 인수 (a purchase price) nor 집행유예 (a suspended sentence).
+_INVEST_RE = re.compile(r"투자(?![자가])|연구비|투입|출자|유치|지원|펀딩|집행(?!유예)|쏟아|쏟|베팅")
+#: Money that is not invested: results, prices and values, pay, penalties, gifts,
+#: bribes, funds and budgets as totals, loans and aid, estimates of effects.
 _NOT_INVEST_RE = re.compile(
     r"매출|영업이익|순이익|이익|손실|적자|흑자|시장\s?규모|시장은|시장이|가격|값|몸값|시가총액|시총|기업가치|가치|"
-    r"연봉|급여|벌금|과징금|배상|매각|판매|수출|예산안|세수|부채|자산|수익|거래액|거래대금|주가|공모가|환율"
+    r"연봉|급여|벌금|과징금|과태료|추징금|배상|보상|매각|판매|수출|예산안|세수|부채|자산|수익|거래액|거래대금|주가|"
+    r"공모가|환율|뇌물|기부|후원|헌금|정치자금|기금|모금|상당|어치|융자|대출|차관|구호|손해|피해|효과|비용\s?절감"
 )
+#: the amount is the size of a fund or a budget ("3000억원 규모의 펀드를 결성"), not money put in
+_SIZE_HEAD_RE = re.compile(r"(?:[가-힣]{0,4}\s?)?(?:펀드|기금|예산)(?!을 투입|를 투입)")
+#: "40억원에 팔았다": an amount in 에 is a price, unless it measures something (에 달하는 투자)
+_PRICE_RE = re.compile(r"\s?에(?!\s?(?:달하|달한|이르|육박|가까|해당|불과|그치|머물|맞먹|버금))")
+#: the money is the subject of a passive investing verb: "1328억원이 투입된다", "국비가 투자되며";
+#: its agent is not in the clause
+_PASSIVE_RE = re.compile(r"[^.。]{0,24}?(?:투입|투자|지원|출자|집행)\s?(?:되|돼|됐|될|된)")
 _PERIOD_RE = re.compile(r"(?:향후|앞으로|오는|지난)?\s?\d+\s?(?:년|개월|달)\s?(?:간|동안)|(?:19|20)\d{2}년\s?까지|(?:향후|앞으로)\s?[가-힣]+\s?해\s?(?:간|동안)")
 _RECIPIENT_PARTICLES = ("에", "에게", "와", "과", "와의", "과의", "에도", "에만", "에게도")
+#: a subject that points back to an organization named before: 회사는, 이 회사는, 동사는, 그룹은
+_ANAPHOR_RE = re.compile(r"(?:^|(?<=\s)|(?<=[\"'“‘(]))(?:이\s|해당\s|같은\s)?(?:회사|동사|그룹|업체|기업|은행|재단)(?:은|는|이|가|도)\s")
+#: a recipient is an organization or a project, never a date, a time span or a headcount
+_NOT_RECIPIENT_RE = re.compile(
+    r"\d+\s?(?:년|월|일|분기|시|명|개월)|(?:올해|내년|지난해|작년|금년|이달|다음\s?달|상반기|하반기|연말|연초)$|"
+    r"^(?:오는|지난|이번|당시|현재|최근)"
+)
 _FROM_RE = re.compile(r"(?:\s?등)?(?:으로부터|로부터|에게서)")
 #: the subject receives the money: 유치, 투자를 받았다
 _RAISING_RE = re.compile(r"유치|받았|받는|받아|받을|받기|받은|받으|받고|받게")
@@ -56,17 +81,34 @@ def _is_investment(text: str, clause: tuple[int, int], sent: tuple[int, int], m:
     # words tied to the money: up to the clause end after it, a few words before it
     after = text[m.end:min(clause[1], m.end + 30)]
     before = text[max(sent[0], m.start - 14):m.start]
-    if _NOT_INVEST_RE.search(before[-8:]) or _NOT_INVEST_RE.match(after.strip()[:6] or " "):
+    # the noun the amount measures: "8000억달러의 기금", "5300만원 상당의 물품", "1억원(추징금)"
+    head = re.sub(r"^\s*[)(]?\s*(?:의|규모의|규모|가량의|정도의)?\s*", "", after)
+    if _NOT_INVEST_RE.search(before[-8:]) or _NOT_INVEST_RE.match(head[:6] or " ") or _SIZE_HEAD_RE.match(head):
+        return False
+    if _PRICE_RE.match(after) or re.match(r"\s?(?:을|를)\s?(?:모금|모아|모았|걷)", after):
         return False
     if re.search(r"(?:을|를|이|가)\s*(?:기록|달성|돌파|냈|올렸|벌)", after[:10]):
         return False
     return bool(_INVEST_RE.search(after) or _INVEST_RE.search(before))
 
 
-def _investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention, raising: bool) -> Optional[Mention]:
+def _investor(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], m: Mention,
+              raising: bool) -> Optional[Mention]:
+    """The agent of the investing event, named in the money's own sentence, else ``None``.
+
+    Never taken from another sentence nor from the article's main organization:
+    "이 지역에는 5조원을 지원할 계획이다" names no funder, and "485억원이
+    투입되면서" (the money is the subject of a passive verb) names no investor.
+    """
     text = adoc.text
     s, e = sent
     orgs = adoc.in_range("ORG", s, e)
+    if _PASSIVE_RE.match(text, m.end, clause[1]):
+        # the agent of a passive event is marked 으로부터 / 에 의해, if at all
+        for i, o in enumerate(orgs):
+            if _FROM_RE.match(text, o.end) or text.startswith("에 의해", o.end):
+                return orgs[chain_head(text, orgs, i)]
+        return None
     if raising:
         # "엔비디아와 인텔 등으로부터 … 투자를 받았다": the first named source invests;
         # with no source named the investor is unknown (the subject is the recipient)
@@ -82,9 +124,15 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention, raising: bool
     # clause ("카카오는 카카오벤처스가 조성하는 펀드에 출자")
     topics = [o for o in subj if particle_after(text, o.end) in ("은", "는")]
     pool = topics or subj
-    if pool:
-        return min(pool, key=lambda o: abs(o.start - m.start) + (0 if o.start < m.start else 5))
-    return topic_org(adoc, s) or (orgs[0] if orgs else None) or main_org(adoc)
+    if not pool:
+        # "회사는 … 700억원을 투입할 예정이다": an anaphoric subject stands for the topic
+        # the article carries from the sentences before
+        if _ANAPHOR_RE.search(text, s, m.start):
+            return topic_org(adoc, s)
+        return None
+    best = min(pool, key=lambda o: abs(o.start - m.start) + (0 if o.start < m.start else 5))
+    # "한국농어촌공사와 농림축산식품부는 … 투입한": a coordinated subject is led by its first name
+    return orgs[chain_head(text, orgs, orgs.index(best))]
 
 
 def _recipient(adoc: ArticleDoc, clause: tuple[int, int], investor: Optional[Mention], m: Mention) -> Optional[str]:
@@ -102,7 +150,7 @@ def _recipient(adoc: ArticleDoc, clause: tuple[int, int], investor: Optional[Men
         words = pm.group(1)
         # a purpose is a noun phrase: no subject/topic-marked word, not the investor itself
         if re.search(r"규모|총|약|업계|따르|관계자|이를|이에|그를", words) or re.search(r"[은는이가]\s", words + " ") \
-                or (investor is not None and investor.text in words):
+                or (investor is not None and investor.text in words) or _NOT_RECIPIENT_RE.search(words):
             continue
         return words
     return None
@@ -131,7 +179,7 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
         if not _is_investment(text, clause, sent, m):
             continue
         raising = bool(_RAISING_RE.search(text, m.end, sent[1]))
-        investor = each.get(m.start) if m.start in each else _investor(adoc, sent, m, raising)
+        investor = each.get(m.start) if m.start in each else _investor(adoc, sent, clause, m, raising)
         pm = _PERIOD_RE.search(text, clause[0], clause[1]) or _PERIOD_RE.search(text, sent[0], sent[1])
         out.append(InvestmentMention(
             m.start, m.end, m, investor, _recipient(adoc, clause, investor, m),
@@ -154,5 +202,7 @@ def _dedupe(found: list[InvestmentMention]) -> list[InvestmentMention]:
         if old is None or score > (old.money.payload.krw_low is not None, old.period is not None,
                                    old.recipient is not None):
             best[key] = inv
-    keep = {id(v) for v in best.values()}
+    # one amount, one record: a restatement that names no investor adds nothing
+    named = {key[1:] for key in best if key[0] is not None}
+    keep = {id(v) for key, v in best.items() if key[0] is not None or key[1:] not in named}
     return [inv for inv in found if id(inv) in keep]

@@ -8,6 +8,8 @@ How an expression is read, in order:
 
 1. *Cores*: a number (or a vague ``수백억``) with a currency word or sign:
    ``3억원``, ``15억 달러``, ``US$ 10``, ``5000억엔``, ``100여억원``, ``1조원대``.
+   Without a currency word, a number in 억 or 조 right before an investing
+   verb is won: ``(1500억 투자)``, ``2조가 투입된``.
 2. *Ranges*: two cores joined by ``~ ∼ 〜 - –`` or ``A에서 B까지``, or a bare
    number before a core (``3~5억원``); the upper end's unit carries to a bare
    lower end (``3~5억원`` is 3억..5억, ``1~2천억원`` is 1천억..2천억).
@@ -150,6 +152,13 @@ _PREFIX_CORE = re.compile(
     r"(?<![A-Za-z])(?P<cur>" + "|".join(f"(?P<p_{c}>{p})" for c, p in _PREFIX_CURRENCY.items()) + r")"
     rf"\s?{_AMOUNT}"
     r"(?:\s?(?P<eng>thousand|million|billion|trillion)(?![A-Za-z]))?"
+)
+
+# Press shorthand drops 원 before an investing verb: "(1500억 투자)", "2조가 투입된".
+# Only amounts in 억/조 (a bare "30 투자" is no amount); the verb is not in the span.
+_BARE_KRW_CORE = re.compile(
+    rf"(?=[{NUMBER_FIRST}])(?:(?P<vague>(?!)))?(?P<num>{NUMBER})(?<=[억조])"
+    r"(?=\s?(?:이|가|을|를|의|은|는)?\s?(?:투자(?![자가처])|투입|출자(?![자사])))"
 )
 
 # 에서 may be followed by 최고/최대 (최소 6만원에서 최고 600만원까지).
@@ -374,7 +383,7 @@ def _krw_range(d: _Draft) -> tuple[Decimal | None, Decimal | None]:
 def _scan(text: str) -> list[_Draft]:
     """All money drafts of ``text``, non-overlapping, in order."""
     matches = sorted(
-        list(_SUFFIX_CORE.finditer(text)) + list(_PREFIX_CORE.finditer(text)),
+        list(_SUFFIX_CORE.finditer(text)) + list(_PREFIX_CORE.finditer(text)) + list(_BARE_KRW_CORE.finditer(text)),
         key=lambda m: (m.start(), -m.end()),
     )
     drafts: list[_Draft] = []
