@@ -45,7 +45,8 @@ from .extract.papers import extract_paper_counts
 from .extract.venues import extract_venues
 from .ner.backends import ner_model_name
 from .nlp import _TEXT_KEY, doc_text
-from .schema import Article, Entity, Investment, PaperCount, QuarantineRecord, RawArticle, article_id, partition_month
+from .schema import (Article, Entity, Investment, PaperCount, QuarantineRecord, RawArticle, article_id, ingest_month,
+                     partition_month)
 
 ERROR_POLICIES = ("raise", "quarantine")
 
@@ -114,7 +115,7 @@ def failure_record(source: str, stage: Optional[str], error: BaseException, run_
     message = str(error) if isinstance(error, KornewsError) else Errors.E042.format(
         source=source, stage=stage, error=f"{type(error).__name__}: {error}".rstrip(": "))
     return QuarantineRecord(source, type(error).__name__, message, run_id, ingested_at,
-                            partition_month(None, ingested_at) if ingested_at else "", stage)
+                            ingest_month(ingested_at) if ingested_at else "", stage)
 
 
 _WINDOW_CUT = re.compile(r"(?<=[.?!。])[\"'”’」』)\]]*\s|\n")
@@ -348,10 +349,10 @@ class Analyzer:
                  ingested_at: datetime) -> Records:
         published_at = raw.published_at or clean.published_at
         adoc = ArticleDoc(doc, published_at, clean.title)
-        part = partition_month(published_at, ingested_at)
+        part = partition_month(published_at)
         rec = Records()
         rec.articles.append(Article(
-            aid, raw.source, clean.title, clean.publisher or raw.publisher, published_at, clean.body, run_id,
+            aid, raw.source, clean.title, raw.publisher or clean.publisher, published_at, clean.body, run_id,
             ingested_at, raw.url, clean.byline, tuple(clean.reporter_emails), len(clean.removed), part,
             clean.note, raw.replaced,
         ))

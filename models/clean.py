@@ -126,8 +126,9 @@ class CleanArticle:
         byline: reporter names and role without e-mail, e.g. ``"김철수/이영희 기자"``.
         reporter_emails: e-mails found in bylines, in text order, without duplicates.
         removed: the removed pieces in text order.
-        published_at: the date of a "입력 2023.03.15 10:12"-style dateline in
-            the text (plain-text inputs carry no other), or None.
+        published_at: the date of the article's own dateline ("입력 2023.03.15 10:12",
+            "2023/12/12 09:30 송고", "[서울=뉴스] 2023-03-15"; see :func:`find_dateline`),
+            never an outlet's registration date or a copyright year; or None.
     """
 
     body: str
@@ -837,8 +838,10 @@ def clean_article(raw: RawArticle) -> CleanArticle:
     """Clean a :class:`RawArticle`.
 
     The headline is detected only for plain-text inputs without a title (HTML
-    and JSON readers give the title separately). ``raw.publisher`` is kept when
-    set, else detected.
+    and JSON readers give the title separately). ``raw.publisher`` (a record's
+    own publisher field, an HTML page's site name) is kept when set, else the
+    publisher is detected from the boilerplate. ``published_at`` is set from the
+    text's dateline (:func:`find_dateline`) only when ``raw`` carries no date.
 
     Args:
         raw: the article as read, e.g. ``RawArticle(source="a.txt", text="…")``.
@@ -863,18 +866,156 @@ def clean_article(raw: RawArticle) -> CleanArticle:
     return clean
 
 
-#: "입력 2023.03.15 10:12", "기사입력 2023-03-15", "등록 2023/03/15", "승인 2023.03.15"
-_DATELINE_RE = re.compile(
-    r"(?:기사\s?입력|입력|등록|승인|발행|송고|게재|작성)\s*(?:일|일시)?\s*[:：]?\s*"
-    r"((?:19|20)\d{2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+# ---------------------------------------------------------------------------
+# Datelines
+
+#: A date as datelines write it: ``2023.03.15 10:12``, ``2023. 3. 15. 오후 3:05``,
+#: ``2023-03-15T10:12:00+09:00``, ``2023/03/15 (수) 10:12``, ``2023년 3월 15일 15시 5분``.
+_DATE_RE = re.compile(
+    r"(?<![\d.])(?:19|20)\d{2}"
+    r"(?:\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{1,2}(?![\d:])\.?|\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일)"
+    r"(?:\s*\(\s*[월화수목금토일]\s*\))?"
+    r"(?:(?:\s*|T)(?:(?:오전|오후|[AaPp][Mm])\s*)?\d{1,2}(?::\d{2}(?::\d{2})?(?!\d)|\s*시(?:\s*\d{1,2}\s*분)?)"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
+#: Labels of the first publication (``입력``) and of a later edit (``수정``).
+_PUBLISHED_LABEL = r"최초\s*입력|기사\s*입력|기사\s*등록|입력|송고|승인|등록|발행|게재|게시|작성|보도"
+_MODIFIED_LABEL = r"최종\s*(?:수정|업데이트)|기사\s*수정|수정|업데이트|갱신"
+#: Labels that also name other dates: an outlet's 등록일, a print edition's 발행일,
+#: a permit's 승인. They count only outside prose and away from a masthead.
+_AMBIGUOUS_LABELS = frozenset({"등록", "승인", "발행", "게재", "게시", "작성", "보도"})
+_LABEL_BEFORE = re.compile(
+    rf"(?<![가-힣])(?P<label>{_PUBLISHED_LABEL}|{_MODIFIED_LABEL})"
+    r"\s*(?:일시|일자|시각|시간|날짜|일)?\s*[:：]?\s*[\[(]?\s*$"
+)
+_LABEL_AFTER = re.compile(
+    rf"\s*[\])]?\s*(?P<label>{_PUBLISHED_LABEL}|{_MODIFIED_LABEL})(?:\s*(?:일시|일자|시각|시간|일))?(?![가-힣])"
+)
+_MODIFIED_RE = re.compile(rf"(?:{_MODIFIED_LABEL})")
+#: A news agency's dateline right before the date: ``[서울=뉴스] 2023-03-15``, ``(서울=연합뉴스) 2023.03.15``.
+_AGENCY_BEFORE = re.compile(r"[\[(（【]\s*[가-힣A-Za-z·\s]{1,12}=\s*[^\])）】\n=]{1,20}[\])）】]\s*[-–—|]?\s*$")
+#: An outlet's masthead: registration, officers, business and contact lines.
+_MASTHEAD = re.compile(
+    r"등록\s*번호|발행\s*(?:인|처|소)|편집\s*(?:인|국장)|사업자|청소년\s*보호|통신\s*판매|제\s*호\s*[:：]"
+    r"|주\s*소\s*[:：]|대표\s*(?:전화|이사)|(?i:\btel\b|\bfax\b)|팩스|전화\s*[:：]?\s*0\d"
+)
+#: A copyright notice (``ⓒ 2015``, ``Copyright 2019``): its year is not the article's.
+_COPYRIGHT = re.compile(r"[ⓒ©]|\([cC]\)|(?i:copyright)|[Aa]ll\s+[Rr]ights|저작권|무단\s*(?:전재|복제|배포)|재배포")
+_HAS_TIME = re.compile(r"\d\s*(?::|시)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-·•▶▷△▲■□◆◇○●*]|\d{1,2}[.)]\s)")
+_BYLINE_WORD = re.compile(r"기자|특파원|통신원|에디터")
+_BYLINE_ZONE_LINES = 4
+#: How far before a date its label or agency dateline is looked for (characters).
+_LABEL_REACH = 48
+_UNLABELLED_REST_MAX = 40
+
+
+def _dated_candidates(line: str) -> list[tuple[str, Optional[str], re.Match]]:
+    """The dates of one line with how each is labelled.
+
+    Returns ``(kind, label, match)`` per date: kind ``label`` (a dateline word
+    before or after it), ``agency`` (right after ``[서울=뉴스]``) or ``bare``.
+    When a date has a label on both sides (``입력 2023.03.15 10:12 수정 2023.03.16``
+    vs. ``2023.03.15 10:12 입력 | 2023.03.16 수정``), the line's style decides: labels
+    after dates when its first date has a label after it and none before.
+    """
+    found = []
+    for m in _DATE_RE.finditer(line):
+        before = _LABEL_BEFORE.search(line, max(0, m.start() - _LABEL_REACH), m.start())
+        after = _LABEL_AFTER.match(line, m.end())
+        found.append((m, before, after))
+    if not found:
+        return []
+    _, first_before, first_after = found[0]
+    labels_after = first_after is not None and first_before is None
+    out = []
+    for m, before, after in found:
+        label = (after or before) if labels_after else (before or after)
+        if label is not None:
+            out.append(("label", re.sub(r"\s+", "", label.group("label")), m))
+        elif _AGENCY_BEFORE.search(line, max(0, m.start() - _LABEL_REACH), m.start()):
+            out.append(("agency", None, m))
+        else:
+            out.append(("bare", None, m))
+    return out
+
+
+def _is_byline_rest(rest: str) -> bool:
+    """Whether what a line holds beside a bare date is only a byline, an outlet name or nothing."""
+    rest = _EMAIL.sub(" ", rest)
+    rest = re.sub(r"[\[\](){}<>|/·:,=\-–—]", " ", rest).strip()
+    if not rest:
+        return True
+    if len(rest) > _UNLABELLED_REST_MAX or _PROSE.search(rest + " "):
+        return False
+    return bool(_BYLINE_WORD.search(rest)) or rest.casefold() in _publisher_index().surfaces
 
 
 def find_dateline(text: str) -> Optional[datetime]:
-    """The publication date of a press dateline ("입력 2023.03.15 10:12"), KST when no zone.
+    """The publication date of the article's own dateline, KST when no zone; None when it has none.
 
-    >>> find_dateline("김가영 기자 입력 2023/03/15 10:12").isoformat()
-    '2023-03-15T10:12:00+09:00'
+    A dateline is a date labelled as the article's (``입력``, ``기사입력``, ``송고``,
+    ``승인``, ``등록`` ... before or after it; ``수정`` only when nothing else is found),
+    a date right after an agency's ``[서울=뉴스]``, or a date alone on a line
+    above the article or in its byline (``홍길동 기자 2023-03-15``). Dates in
+    an outlet's masthead (``등록번호 … 등록일 2010.01.01 | 발행인 …``) and copyright
+    notices (``ⓒ 2015``) are never taken; words that also name other dates
+    (``등록``, ``발행``, ``승인`` ...) and bare dates count only above the first
+    sentence or in the byline below the last one, outside prose (and below it
+    only with a time: an outlet's registration date has none). The first
+    publication date wins over an edit's, then the earliest line.
+
+    Args:
+        text: the article as scraped.
+
+    Returns:
+        An aware datetime, or None.
+
+    Example:
+        >>> find_dateline("김가영 기자 입력 2023/03/15 10:12").isoformat()
+        '2023-03-15T10:12:00+09:00'
+        >>> find_dateline("본문이다. 가상기업이 새 제품을 냈다고 밝혔다.\\n"
+        ...               "등록번호 서울 아00000 | 등록일 2010.01.01 | 발행인 홍길동") is None
+        True
     """
-    m = _DATELINE_RE.search(text)
-    return parse_published_at(m.group(1)) if m else None
+    lines = _normalize(text)
+    masthead = [bool(_MASTHEAD.search(s)) for s in lines]
+    cue = [m or bool(_COPYRIGHT.search(s)) for m, s in zip(masthead, lines)]
+    is_prose = [_is_prose(s) for s in lines]
+    prose = [i for i, p in enumerate(is_prose) if p and not cue[i]]
+    head_end = prose[0] if prose else len(lines)
+    byline = set()
+    if prose:
+        for i in range(prose[-1] + 1, len(lines)):
+            if cue[i] or len(byline) >= _BYLINE_ZONE_LINES:
+                break
+            if lines[i].strip():
+                byline.add(i)
+    best: Optional[tuple[int, int, int, datetime]] = None
+    for i, line in enumerate(lines):
+        if masthead[i] or not line.strip():
+            continue
+        near_masthead = any(masthead[max(0, i - 2):i + 3])
+        in_zone = i < head_end or i in byline
+        for kind, label, m in _dated_candidates(line):
+            if kind == "agency" or (kind == "label" and label not in _AMBIGUOUS_LABELS):
+                rank = 2 if label is not None and _MODIFIED_RE.fullmatch(label) else 0
+            elif cue[i] or not in_zone or is_prose[i] or (near_masthead and not _HAS_TIME.search(m.group())):
+                continue
+            elif kind == "bare":
+                if (len(line) - len(m.group()) > 2 * _UNLABELLED_REST_MAX or _LIST_ITEM.match(line)
+                        or not _is_byline_rest(line[:m.start()] + " " + line[m.end():])):
+                    continue
+                rank = 1
+            elif i >= head_end and not _HAS_TIME.search(m.group()):
+                continue  # below the article, "등록일 2010.01.01" without a time is the outlet's
+            else:
+                rank = 0
+            if best is not None and (rank, i, m.start()) >= best[:3]:
+                continue
+            when = parse_published_at(m.group())
+            if when is not None:
+                best = (rank, i, m.start(), when)
+        if best is not None and best[0] == 0:
+            break  # a first-publication dateline: no later line can win
+    return best[3] if best else None

@@ -20,7 +20,8 @@ _KOREAN_DATE = re.compile(
     (\d{4})\s*(?:년|[.\-/])\s*(\d{1,2})\s*(?:월|[.\-/])\s*(\d{1,2})\s*(?:일|\.)?
     (?:\s*\([월화수목금토일]\))?
     (?:\s*(오전|오후|[AaPp][Mm])?\s*(\d{1,2})\s*(?::|시)\s*(?:(\d{1,2})\s*분?)?
-       (?:\s*:?\s*(\d{1,2})\s*초?)?)?\s*$""",
+       (?:\s*:?\s*(\d{1,2})\s*초?)?
+       (?:\s*\(?\s*(KST|UTC|GMT|[+-]\d{2}:?\d{2})\s*\)?)?)?\s*$""",
     re.VERBOSE,
 )
 _ISO_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
@@ -38,16 +39,30 @@ def _parse_korean(text: str) -> Optional[datetime]:
     match = _KOREAN_DATE.match(text)
     if not match:
         return None
-    year, month, day, meridiem, hour, minute, second = match.groups()
+    year, month, day, meridiem, hour, minute, second, zone = match.groups()
     hour_n = int(hour or 0)
     if meridiem in ("오후", "PM", "pm", "Pm", "pM") and hour_n < 12:
         hour_n += 12
     elif meridiem in ("오전", "AM", "am", "Am", "aM") and hour_n == 12:
         hour_n = 0
     try:
-        return datetime(int(year), int(month), int(day), hour_n, int(minute or 0), int(second or 0))
+        return datetime(int(year), int(month), int(day), hour_n, int(minute or 0), int(second or 0),
+                        tzinfo=_zone(zone))
     except ValueError:
         return None
+
+
+def _zone(name: Optional[str]) -> Optional[timezone]:
+    """``KST`` / ``UTC`` / ``GMT`` / ``+09:00`` / ``+0900`` as a fixed offset; None when not given."""
+    if name is None:
+        return None
+    if name == "KST":
+        return KST
+    if name in ("UTC", "GMT"):
+        return timezone.utc
+    sign = -1 if name[0] == "-" else 1
+    digits = name[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
 def _parse_rfc2822(text: str) -> Optional[datetime]:
@@ -62,8 +77,9 @@ def parse_published_at(value: str) -> Optional[datetime]:
 
     Accepts ISO 8601 (``2022-01-30``, ``2022-01-30 09:12``, ``...T09:12:00+0900``,
     ``...Z``), dotted and slashed dates (``2022.01.30.``, ``2022/1/30 15:20:11``),
-    Korean dates (``2022년 1월 30일 오후 3시 5분``), an optional leading label
-    (``입력 2022.01.30 09:12``) and RFC 2822 (RSS ``pubDate``).
+    Korean dates (``2022년 1월 30일 오후 3시 5분``, ``2022. 1. 30. 오후 3:05``), an
+    optional leading label (``입력 : 2022.01.30 09:12``), an optional trailing zone
+    after a time (``KST``, ``UTC``, ``+0900``) and RFC 2822 (RSS ``pubDate``).
 
     Args:
         value: The date as written.

@@ -24,8 +24,13 @@ import pyarrow as pa
 SCHEMA_VERSION = "1"
 
 #: Hive partition column shared by every table: ``YYYY-MM`` of the article's
-#: published date, or of its ingest date when the published date is unknown.
+#: published date, or :data:`UNKNOWN_MONTH` when the published date is unknown.
+#: Quarantine rows have no article date: they go by their ingest month.
 PARTITION_COLUMN = "pub_month"
+
+#: The partition of rows whose article has no known published date (and of the
+#: zero-row file a run writes for an empty table).
+UNKNOWN_MONTH = "unknown"
 
 TS = pa.timestamp("us", tz="UTC")
 
@@ -40,10 +45,29 @@ def article_id(body: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
 
 
-def partition_month(published_at: Optional[datetime], ingested_at: datetime) -> str:
-    """``YYYY-MM`` of the published date (or the ingest date when unknown)."""
-    when = published_at or ingested_at
-    return f"{when.year:04d}-{when.month:02d}"
+def partition_month(published_at: Optional[datetime]) -> str:
+    """The ``pub_month`` of an article's rows: ``YYYY-MM`` of its published date, else ``unknown``.
+
+    The ingest month is never borrowed: an undated article would otherwise look
+    published in the month it was read.
+
+    >>> partition_month(datetime(2023, 3, 15)), partition_month(None)
+    ('2023-03', 'unknown')
+    """
+    if published_at is None:
+        return UNKNOWN_MONTH
+    return f"{published_at.year:04d}-{published_at.month:02d}"
+
+
+def ingest_month(ingested_at: datetime) -> str:
+    """The ``pub_month`` of a quarantine row: ``YYYY-MM`` of its ingest.
+
+    A quarantined input has no published date; it is filed by when it was read.
+
+    >>> ingest_month(datetime(2024, 5, 1))
+    '2024-05'
+    """
+    return f"{ingested_at.year:04d}-{ingested_at.month:02d}"
 
 
 @dataclass(frozen=True)

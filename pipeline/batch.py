@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from models.analyse import Records, get_analyzer
 from .ingest import IngestConfig
-from models.schema import QuarantineRecord, RawArticle, partition_month
+from models.schema import UNKNOWN_MONTH, QuarantineRecord, RawArticle, ingest_month
 from .store import ParquetStore, prepare_output, utcnow
 
 from .config import AnalysisConfig, PipelineConfig
@@ -75,7 +75,7 @@ def stamp(q: QuarantineRecord, run_id: str, ingested_at: datetime) -> Quarantine
     """A quarantine record with the run's id, time and partition (kept when already set)."""
     if q.run_id:
         return q
-    return QuarantineRecord(q.source, q.error_type, q.error, run_id, ingested_at, partition_month(None, ingested_at),
+    return QuarantineRecord(q.source, q.error_type, q.error, run_id, ingested_at, ingest_month(ingested_at),
                             q.stage)
 
 
@@ -138,5 +138,5 @@ def open_store(out, run_id: str, ingested_at: datetime, metadata: Optional[dict]
     if logger is not None and (renamed or stale):
         logger.warning("finished %d file(s) of an interrupted commit and removed %d partial file(s)", renamed, stale)
     store = ParquetStore(out, run_id, metadata=metadata)
-    store.ensure_tables(partition_month(None, ingested_at))
+    store.ensure_tables(UNKNOWN_MONTH)  # zero-row files claim no month (not the ingest month's)
     return store

@@ -33,6 +33,7 @@ name falls back to the host name, so explicit meta tags, read with the stdlib
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import glob
 import gzip
@@ -49,7 +50,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, NamedTuple, Optional, Sequence, Union
+from typing import Any, BinaryIO, Callable, Iterator, NamedTuple, Optional, Sequence, Union
 
 from models.dates import date_from_value, parse_published_at
 from models.errors import DecodeError, Errors
@@ -755,7 +756,9 @@ def record_to_article(record: Any, source: str, fmt: str, encoding: Optional[str
         neither a string nor a list of strings), ``MissingText`` (``[E010]``, lists
         the keys looked for) or ``EmptyArticle``. A date that cannot be parsed
         leaves ``published_at`` None rather than losing the article. A publisher
-        value that is a URL is taken as the article's URL instead.
+        value that is a URL is taken as the article's URL instead; when the mapped
+        keys give no name, the record's own ``publisher`` field is used. The
+        publisher read here wins over the one cleaning detects in the text.
 
     Example:
         >>> record_to_article({"본문": "네이버가 투자했다."}, "a.jsonl:1", "jsonl", "utf-8",
@@ -778,7 +781,10 @@ def record_to_article(record: Any, source: str, fmt: str, encoding: Optional[str
         return _quarantine(source, "EmptyArticle", Errors.E012.format(source=source))
     url = _optional_str(_lookup(record, config.keys_for("url")))
     publisher = None
-    for key in config.keys_for("publisher"):
+    publisher_keys = config.keys_for("publisher")
+    # A record's own "publisher" field is its outlet even when a field map (such as
+    # the old {"source": ["source"]}) names only keys that hold URLs.
+    for key in [*publisher_keys, *(["publisher"] if "publisher" not in publisher_keys else [])]:
         value = _optional_str(record.get(key))
         if value is None:
             continue
@@ -1091,6 +1097,62 @@ def _iter_tar(path: Path, config: IngestConfig) -> Iterator[Union[RawArticle, Qu
 
 
 # ---------------------------------------------------------------------------
+# Progress
+# ---------------------------------------------------------------------------
+
+class InputMeter:
+    """How many bytes of the input files :func:`iter_articles` has consumed, of how many.
+
+    ``total`` is the size on disk of every file the inputs expand to (measured
+    once, up front, by :meth:`measure`); ``position`` the bytes consumed: the
+    files finished plus the read position in the current one (a JSONL file,
+    compressed or not, advances line by line; other files and archives count
+    once they are read). Compressed inputs count their compressed size, so the
+    ratio is an estimate of the work left, not an exact one.
+
+    Example:
+        >>> meter = InputMeter.measure(["없는/기사.txt"])
+        >>> meter.total, meter.position
+        (0, 0)
+    """
+
+    def __init__(self, total: int = 0) -> None:
+        self.total = total
+        self._done = 0
+        self._current: Optional[Callable[[], int]] = None
+
+    @classmethod
+    def measure(cls, inputs: Sequence[Union[str, Path]]) -> "InputMeter":
+        """A meter whose total is the size of the files ``inputs`` expand to."""
+        total = 0
+        for item in expand_inputs(inputs):
+            if isinstance(item, Path):
+                with contextlib.suppress(OSError):
+                    total += item.stat().st_size
+        return cls(total)
+
+    @property
+    def position(self) -> int:
+        """Bytes consumed so far (never more than ``total`` when the files did not grow)."""
+        current = 0
+        if self._current is not None:
+            with contextlib.suppress(OSError, ValueError):
+                current = self._current()
+        return self._done + current
+
+    @contextlib.contextmanager
+    def reading(self, path: Path, tell: Optional[Callable[[], int]] = None) -> Iterator[None]:
+        """Count ``path`` as being read (``tell`` gives the position in it), then as done."""
+        self._current = tell
+        try:
+            yield
+        finally:
+            self._current = None
+            with contextlib.suppress(OSError):
+                self._done += path.stat().st_size
+
+
+# ---------------------------------------------------------------------------
 # Files
 # ---------------------------------------------------------------------------
 
@@ -1112,14 +1174,15 @@ class _CappedLines:
         return line
 
 
-def _iter_jsonl_file(path: Path, fmt: str, config: IngestConfig) -> Iterator[Union[RawArticle, QuarantineRecord]]:
+def _iter_jsonl_file(path: Path, fmt: str, config: IngestConfig,
+                     meter: InputMeter) -> Iterator[Union[RawArticle, QuarantineRecord]]:
     source = source_name(path)
     try:
         handle = open(path, "rb")
     except OSError as exc:
         yield _quarantine(source, "Unreadable", Errors.E014.format(source=source, detail=repr(exc)))
         return
-    with handle:
+    with handle, meter.reading(path, handle.tell):
         stream: Union[BinaryIO, _CappedLines] = handle
         if fmt == "jsonl.gz":
             stream = _CappedLines(gzip.GzipFile(fileobj=handle), config.max_archive_bytes)
@@ -1133,17 +1196,15 @@ def _iter_jsonl_file(path: Path, fmt: str, config: IngestConfig) -> Iterator[Uni
                    _quarantine(source, "Unreadable", Errors.E014.format(source=source, detail=repr(exc))))
 
 
-def _read_file(path: Path, config: IngestConfig) -> Iterator[Union[RawArticle, QuarantineRecord]]:
+def _read_file(path: Path, config: IngestConfig, meter: InputMeter) -> Iterator[Union[RawArticle, QuarantineRecord]]:
     source = source_name(path)
     fmt = detect_format(path.name)
     if fmt in ("jsonl", "jsonl.gz"):
-        yield from _iter_jsonl_file(path, fmt, config)
+        yield from _iter_jsonl_file(path, fmt, config, meter)
         return
-    if fmt == "zip":
-        yield from _iter_zip(path, config)
-        return
-    if fmt == "tar":
-        yield from _iter_tar(path, config)
+    if fmt in ("zip", "tar"):
+        with meter.reading(path):
+            yield from (_iter_zip if fmt == "zip" else _iter_tar)(path, config)
         return
     try:
         size = path.stat().st_size
@@ -1155,11 +1216,12 @@ def _read_file(path: Path, config: IngestConfig) -> Iterator[Union[RawArticle, Q
     except OSError as exc:
         yield _quarantine(source, "Unreadable", Errors.E014.format(source=source, detail=repr(exc)))
         return
-    yield from _iter_unit(data, source, fmt or "", config, config.max_file_bytes)
+    with meter.reading(path):
+        yield from _iter_unit(data, source, fmt or "", config, config.max_file_bytes)
 
 
-def iter_articles(inputs: Sequence[Union[str, Path]],
-                  config: IngestConfig = IngestConfig()) -> Iterator[Union[RawArticle, QuarantineRecord]]:
+def iter_articles(inputs: Sequence[Union[str, Path]], config: IngestConfig = IngestConfig(),
+                  meter: Optional[InputMeter] = None) -> Iterator[Union[RawArticle, QuarantineRecord]]:
     """Stream the articles of files, folders, globs and archives, with quarantine records.
 
     Dispatches on the (case-insensitive) ending: ``.txt``, ``.html``/``.htm``,
@@ -1171,6 +1233,7 @@ def iter_articles(inputs: Sequence[Union[str, Path]],
     Args:
         inputs: Paths, folders or glob patterns (see :func:`expand_inputs`).
         config: Field mapping and size caps.
+        meter: counts the bytes consumed, for progress (see :class:`InputMeter`).
 
     Returns:
         An iterator of ``RawArticle`` and ``QuarantineRecord`` in input order.
@@ -1182,8 +1245,9 @@ def iter_articles(inputs: Sequence[Union[str, Path]],
         >>> [a.text for a in iter_articles(["기사.txt"])]  # doctest: +SKIP
         ['네이버가 AI 스타트업에 100억원을 투자했다.']
     """
+    meter = meter if meter is not None else InputMeter()
     for item in expand_inputs(inputs):
         if isinstance(item, QuarantineRecord):
             yield item
         else:
-            yield from _read_file(item, config)
+            yield from _read_file(item, config, meter)

@@ -2,7 +2,9 @@
 
 Layout: ``OUT/<table>/pub_month=YYYY-MM/part-<run_id>-<seq>.parquet`` for every
 table in :data:`models.schema.SCHEMAS`. ``pub_month`` is the month of the
-article's published date, or of its ingest date when that is unknown.
+article's published date, or ``unknown`` when that is unknown (also where a run
+puts the zero-row file of an empty table); quarantine rows go by their ingest
+month. Partition values are folder names, never parsed as dates.
 
 Guarantees:
 
@@ -46,6 +48,10 @@ ROW_GROUP_SIZE = 64 * 1024
 _HELD: dict[str, list] = {}
 
 
+#: The lock file of an output folder (see :class:`OutputLock`).
+LOCK_NAME = ".kornews.lock"
+
+
 class OutputLock:
     """Exclusive lock on an output folder for the duration of a run.
 
@@ -63,7 +69,7 @@ class OutputLock:
     """
 
     def __init__(self, out_dir: Path, shared: bool = False):
-        self.path = Path(out_dir) / ".kornews.lock"
+        self.path = Path(out_dir) / LOCK_NAME
         self._key = os.path.abspath(self.path)
         self._shared = shared
         self._fh = None
@@ -130,6 +136,22 @@ def check_output_dir(out_dir: Path) -> None:
         probe.unlink()
     except OSError as exc:
         raise OutputError(Errors.E045.format(path=out_dir, detail=_os_detail(exc))) from None
+
+
+def is_kornews_output(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds a kornews table folder or a kornews lock file."""
+    out_dir = Path(out_dir)
+    return any((out_dir / t).is_dir() for t in TABLES) or (out_dir / LOCK_NAME).exists()
+
+
+def check_kornews_output(out_dir: Path) -> None:
+    """Refuse a folder that is not the output of ``kornews run`` (before anything is written in it).
+
+    Raises:
+        OutputError: ``[E061]`` naming the folder and the tables looked for.
+    """
+    if not is_kornews_output(out_dir):
+        raise OutputError(Errors.E061.format(path=out_dir, tables=", ".join(f"{t}/" for t in TABLES)))
 
 
 def table_dir(out_dir: Path, table: str) -> Path:

@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from models.errors import LockError, OutputError
-from models.schema import TABLES, Article, Entity, QuarantineRecord, article_id, partition_month
+from models.schema import (TABLES, Article, Entity, QuarantineRecord, article_id, ingest_month,
+                           partition_month)
 from pipeline.store import (OutputLock, ParquetStore, check_output_dir, file_metadata, prepare_output, read_table,
                             remove_stale_temp_files)
 
@@ -21,12 +22,12 @@ T0 = datetime(2022, 1, 30, 9, 0, tzinfo=timezone.utc)
 
 def _article(body: str, when=T0, run="r1") -> Article:
     aid = article_id(body)
-    return Article(aid, "x.txt", "제목", "메트로신문", when, body, run, T0, pub_month=partition_month(when, T0))
+    return Article(aid, "x.txt", "제목", "메트로신문", when, body, run, T0, pub_month=partition_month(when))
 
 
 def _entity(body: str, start: int, end: int, run="r1") -> Entity:
     return Entity(article_id(body), 0, start, end, body[start:end], "ORG", "네이버", "gazetteer", run,
-                  pub_month=partition_month(T0, T0))
+                  pub_month=partition_month(T0))
 
 
 def test_article_id_is_stable_and_normalised():
@@ -35,9 +36,10 @@ def test_article_id_is_stable_and_normalised():
     assert len(article_id("x")) == 16
 
 
-def test_partition_month_falls_back_to_ingest_date():
-    assert partition_month(T0, datetime(2024, 5, 1, tzinfo=timezone.utc)) == "2022-01"
-    assert partition_month(None, datetime(2024, 5, 1, tzinfo=timezone.utc)) == "2024-05"
+def test_partition_month_is_unknown_without_a_published_date():
+    assert partition_month(T0) == "2022-01"
+    assert partition_month(None) == "unknown"  # never the ingest month
+    assert ingest_month(datetime(2024, 5, 1, tzinfo=timezone.utc)) == "2024-05"  # quarantine rows
 
 
 def test_write_is_hive_partitioned_and_readable_by_pandas_and_duckdb(tmp_path):
