@@ -117,7 +117,7 @@ def _load_spec(spec: str):
     elif ":" in spec:
         path = Path(spec.split(":", 1)[1])
     else:
-        path = backends._shipped_dir()
+        path = backends.default_weights_dir()
     t = time.perf_counter()
     nlp = backends.attach_ner(spec, "mecab", device="cpu")
     load_s = time.perf_counter() - t

@@ -194,10 +194,10 @@ def model_tokenizer(ner: str) -> Optional[str]:
     A spaCy model runs on the tokenizer it was trained with, named in its
     ``config.cfg`` (``[nlp.tokenizer] backend``): mecab-ko for the shipped model.
     """
-    from .ner.backends import _has_model, _shipped_dir
+    from .ner.backends import _has_model, default_weights_dir
 
     if ner in ("default", "spacy"):
-        path = _shipped_dir()
+        path = default_weights_dir()
         if not _has_model(path):
             return None
     elif ner.startswith("spacy:"):

@@ -107,6 +107,10 @@ class Errors(metaclass=ErrorsWithCodes):
     E084 = "{detail}"  # a usage error of the serve command: which options go together
     E085 = "'{expr}' is not a valid cron expression (five fields, e.g. '*/15 * * * *'): {detail}."
     E086 = "--backend transformers needs --base PATH (a local checkpoint, e.g. from `kornews models base e5-small`)."
+    E087 = ("--out {path} is a shipped model ({name}); training would replace it. Pass --replace-shipped to "
+            "rebuild it on purpose, or leave --out out to write a new folder.")
+    E088 = ("The run in {pred} holds none of the {n} articles of {gold} (coverage 0/{n}), so nothing can be "
+            "scored. Run kornews on the gold's files first, e.g. `kornews run {folder} --out {pred}`.")
 
 class KornewsError(Exception):
     """Base class of the errors kornews raises for bad input or configuration."""

@@ -181,7 +181,13 @@ def build_base(name: str, dest: Path, *, wheel: Path | None = None, prune: bool 
 
 @click.group("models")
 def models_group() -> None:
-    """Pretrained base models (the accurate NER tier's encoder)."""
+    """Pretrained base models (the accurate NER tier's encoder).
+
+    Example:
+
+    \b
+        kornews models base e5-small --prune
+    """
 
 
 @models_group.command("base")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -36,6 +37,8 @@ class LazyGroup(click.Group):
 
     LAZY = {
         "report": ("pipeline.report", "report_command", "Write one self-contained HTML page about an output folder."),
+        "models": ("pipeline.basemodels", "models_group",
+                   "Fetch base models for training: `kornews models base e5-small [--prune]`."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -187,8 +190,12 @@ def tag(input_path, output_path, tokenizer, ner, device, max_article_chars, batc
 def eval_(gold_path, pred_dir, as_json, details):
     """Score a run against a gold file (format: ../shared/corpora/seeds/gold.json).
 
+    Exits 1 with a coded error when the run holds none of the gold's articles
+    (a run of other files); otherwise the report says how many it holds.
+
     Example:
 
+    \b
         kornews run ../shared/corpora/seeds --out out/seeds
         kornews eval --gold ../shared/corpora/seeds/gold.json --pred out/seeds
     """
@@ -216,7 +223,9 @@ def _default_train_data() -> str:
 @click.option("--data", "data_path", default=_default_train_data, show_default="../shared/corpora/ner/train.jsonl",
               type=click.Path(exists=True, dir_okay=False), help="NER JSONL: {id, text, entities: [[start, end, label]]}.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
-              help="Output folder. Default: models/ner/weights (spacy) or models/ner/hf (transformers).")
+              help="Output folder. Default: a new folder, runs/ner-BACKEND-YYYYmmdd-HHMMSS.")
+@click.option("--replace-shipped", is_flag=True,
+              help="Let --out name a shipped model folder (models/ner/weights, models/ner/accurate) and replace it.")
 @click.option("--base", "base_path", default=None, type=click.Path(exists=True, file_okay=False),
               help="transformers: the local checkpoint to fine-tune (e.g. a KLUE-RoBERTa directory).")
 @click.option("--tokenizer", default="mecab", show_default=True, type=click.Choice(BACKENDS),
@@ -231,26 +240,29 @@ def _default_train_data() -> str:
 @click.option("--epochs", default=1, show_default=True, help="transformers: epochs.")
 @click.option("--max-steps", default=None, type=int, help="transformers: stop after this many steps.")
 @click.option("--seed", default=0, show_default=True, help="Split and shuffling seed.")
-def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, arch, lexicon, select, epochs, max_steps,
-          seed):
+def train(backend, data_path, out_dir, replace_shipped, base_path, tokenizer, max_minutes, arch, lexicon, select,
+          epochs, max_steps, seed):
     """Train the NER model on KMOU-style data, split by document, and write metrics.json.
 
-    The spaCy model (the default, shipped in models/ner/weights) is reproduced
-    by the first example (the best checkpoint comes ~12 minutes in; the 25-minute budget is the default).
+    Writes a new folder by default and never replaces a shipped model unless
+    --replace-shipped is given. The spaCy model shipped in models/ner/weights
+    is reproduced by the second example (the best checkpoint comes ~12 minutes
+    in; the 25-minute budget is the default).
 
     Example:
 
-        kornews train --data ../shared/corpora/ner/train.jsonl --out models/ner/weights
-
+    \b
+        kornews train --data ../shared/corpora/ner/train.jsonl
+        kornews train --out models/ner/weights --replace-shipped
         kornews train --backend transformers --base ~/klue-roberta-base --out models/ner/hf
     """
-    from pathlib import Path as _P
+    from .config import train_out
 
+    out = str(train_out(out_dir, backend, replace_shipped))
     try:
         if backend == "spacy":
             from models.ner.train import train_ner
 
-            out = out_dir or str(_P(__file__).resolve().parent.parent / "models" / "ner" / "weights")
             metrics = train_ner(data_path, out, backend=tokenizer, seed=seed, max_minutes=max_minutes, arch=arch,
                                 lexicon=lexicon, select=select, log=click.echo)
         else:
@@ -258,7 +270,6 @@ def train(backend, data_path, out_dir, base_path, tokenizer, max_minutes, arch, 
                 raise click.UsageError(Errors.E086)
             from models.ner.train_hf import train_hf
 
-            out = out_dir or str(_P(__file__).resolve().parent.parent / "models" / "ner" / "hf")
             metrics = train_hf(data_path, base_path, out, epochs=epochs, max_steps=max_steps, seed=seed,
                                log=click.echo)
     except KornewsError as e:
@@ -308,10 +319,9 @@ def serve(inbox, feeds, out, cron, interval, once, name, tokenizer, ner, device,
 
     Example:
 
+    \b
         kornews serve --inbox inbox/ --feed https://news.example.kr/rss.xml --out out --interval 300
-
         kornews serve --inbox inbox/ --out out --cron '*/15 * * * *'
-
         kornews serve --inbox inbox/ --out out --once
     """
     if not inbox and not feeds:
@@ -425,9 +435,10 @@ def compact(out, tables, target_rows, dry_run):
         kornews compact --out out --target-rows 262144
     """
     from .compaction import compact as compact_output
-    from .store import OutputLock, prepare_output
+    from .store import OutputLock, check_kornews_output, prepare_output
 
     with command_errors():
+        check_kornews_output(Path(out))  # before the lock file is created there
         try:
             with OutputLock(Path(out)):
                 if not dry_run:
@@ -439,6 +450,31 @@ def compact(out, tables, target_rows, dry_run):
     for s in stats:
         click.echo(f"{s.table:13} {s.partitions:4} partitions  {s.files_before:6} files → {verb} "
                    f"{s.files_after:6}  ({s.rows:,} rows)")
+
+
+@cli.command()
+@click.option("--port", default=4200, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
+def ui(port):
+    """Open Prefect's UI on the runs of `kornews run` and `kornews reprocess` (until Ctrl-C).
+
+    Both record their flow runs, task runs and artifacts in the database of
+    PREFECT_HOME (default ~/.prefect); this serves it on 127.0.0.1. With
+    PREFECT_API_URL set, open that server's UI instead.
+
+    Example:
+
+    \b
+        kornews run --out out
+        kornews ui --port 4200
+    """
+    from .server import local_prefect_server, prefect_home
+
+    quiet_prefect(False)
+    home = prefect_home()
+    with command_errors(), local_prefect_server(home=home, port=port, log_path=home / "kornews-ui.log", ui=True):
+        click.echo(f"Prefect UI: http://127.0.0.1:{port} (runs in {home}); Ctrl-C stops it.", err=True)
+        while True:
+            time.sleep(3600)
 
 
 def main() -> None:

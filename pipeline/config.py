@@ -8,9 +8,11 @@ one place.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, Optional
 
+import click
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models import corpora_dir
@@ -37,6 +39,30 @@ def check_ner(value: str) -> str:
         return value
     raise ValueError(Errors.E013.format(value=value, option="ner",
                                         valid=", ".join(NER_NAMES) + ", spacy:PATH, hf:PATH"))
+
+
+def shipped_models() -> dict[Path, str]:
+    """The model folders shipped in the package, by resolved path: ``{path: --ner name}``."""
+    from models.ner.backends import accurate_dir, default_weights_dir
+
+    return {default_weights_dir().resolve(): "default", accurate_dir().resolve(): "accurate"}
+
+
+def train_out(out_dir: Optional[str], backend: str, replace_shipped: bool = False,
+              now: Optional[datetime] = None) -> Path:
+    """Where ``kornews train`` writes: ``out_dir``, else a new ``runs/ner-BACKEND-YYYYmmdd-HHMMSS`` folder.
+
+    Raises:
+        click.UsageError: ``[E087]`` ``out_dir`` is a shipped model folder and
+            ``replace_shipped`` is not set.
+    """
+    if out_dir is None:
+        stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+        return Path("runs") / f"ner-{backend}-{stamp}"
+    name = shipped_models().get(Path(out_dir).resolve())
+    if name is not None and not replace_shipped:
+        raise click.UsageError(Errors.E087.format(path=out_dir, name=f"--ner {name}"))
+    return Path(out_dir)
 
 
 class AnalysisConfig(BaseModel):

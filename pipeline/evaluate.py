@@ -24,7 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Optional
 
-from models.errors import DataFileError, Errors
+from models.errors import DataFileError, Errors, KornewsError
+
 from .store import read_table
 
 KINDS = ("organizations", "venues", "paper_counts", "investments")
@@ -92,8 +93,20 @@ def _close(a: Optional[float], b: Optional[float]) -> bool:
     return abs(a - b) <= 0.01 * max(abs(a), abs(b))
 
 
+class EvalError(KornewsError):
+    """A run cannot be scored against a gold file."""
+
+
 def evaluate(gold_path: Path, pred_dir: Path) -> dict:
-    """Score ``pred_dir`` against ``gold_path``. Returns per-kind P/R/F1 and details."""
+    """Score ``pred_dir`` against ``gold_path``. Returns per-kind P/R/F1, coverage and details.
+
+    A gold article the run does not hold counts its records as misses, and
+    ``coverage`` says how many of the gold's articles the run holds.
+
+    Raises:
+        EvalError: ``[E088]`` the run holds none of the gold's articles.
+        DataFileError: ``[E003]`` the gold file is malformed.
+    """
     gold = load_gold(gold_path)
     arts = read_table(pred_dir, "articles", ["article_id", "source", "body"]).to_pylist()
     tables = {t: defaultdict(list) for t in ("entities", "paper_counts", "investments")}
@@ -164,8 +177,12 @@ def evaluate(gold_path: Path, pred_dir: Path) -> dict:
             if s in body:
                 boiler_hits.append({"file": ga["file"], "text": s})
         per_article.append(detail)
+    n_gold = len(gold["articles"])
+    if n_gold and len(missing_articles) == n_gold:
+        raise EvalError(Errors.E088.format(pred=pred_dir, n=n_gold, gold=gold_path, folder=Path(gold_path).parent))
     scores = {k: _prf(*totals[k]) for k in KINDS}
     return {"gold": str(gold_path), "pred": str(pred_dir), "scores": scores,
+            "coverage": {"articles_in_run": n_gold - len(missing_articles), "gold_articles": n_gold},
             "forbidden_counts_extracted": forbidden_hits, "boilerplate_left": boiler_hits,
             "missing_articles": missing_articles, "articles": per_article}
 
@@ -183,6 +200,8 @@ def format_report(report: dict, details: bool = False) -> str:
     lines = [f"{'kind':14} {'P':>7} {'R':>7} {'F1':>7} {'tp':>5} {'fp':>5} {'fn':>5}"]
     for k, s in report["scores"].items():
         lines.append(f"{k:14} {s['precision']:7.3f} {s['recall']:7.3f} {s['f1']:7.3f} {s['tp']:5d} {s['fp']:5d} {s['fn']:5d}")
+    cov = report["coverage"]
+    lines.append(f"coverage: {cov['articles_in_run']}/{cov['gold_articles']} gold articles in the run")
     lines.append(f"forbidden counts extracted: {len(report['forbidden_counts_extracted'])}")
     lines.append(f"boilerplate left in bodies: {len(report['boilerplate_left'])}")
     if report["missing_articles"]:

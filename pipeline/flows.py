@@ -14,13 +14,15 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Optional, Sequence
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from models.analyse import get_analyzer
-from .ingest import iter_articles
+from .artifacts import records_markdown
+from .ingest import InputMeter, iter_articles
 from .store import OutputLock, ParquetStore, utcnow
 
 from .batch import BatchCounts, RunSummary, batched, ingest_config, new_run_id, open_store
@@ -51,12 +53,20 @@ def run_flow(config: PipelineConfig = PipelineConfig()) -> dict:
     analyzer = get_analyzer(*config.analyzer_key())  # load models once, up front
     with OutputLock(config.out_path):
         store = open_store(config.out_path, run_id, ingested_at, analyzer.versions, logger)
-        with RunProgress(enabled=config.progress) as progress:
-            for batch in batched(iter_articles(config.inputs, ingest_config(config)), config.batch_size):
+        meter = InputMeter.measure(config.inputs) if config.progress else None
+        with RunProgress(enabled=config.progress, meter=meter) as progress:
+            for batch in batched(iter_articles(config.inputs, ingest_config(config), meter), config.batch_size):
                 counts, seconds = analyse_and_write(config, store, batch, run_id, ingested_at, logger)
                 summary.add(counts)
                 summary.seconds += seconds
                 progress.advance(len(batch), summary)
-    create_table_artifact(key="kornews-run-summary", table=summary.rows(),
-                          description=f"kornews run {run_id} → {config.out}")
+    publish_artifacts(summary, config.out_path, "kornews run")
     return {r["metric"]: r["value"] for r in summary.rows()}
+
+
+def publish_artifacts(summary: RunSummary, out: Path, command: str) -> None:
+    """The run's counters (a table) and its records with their evidence (markdown), for the Prefect UI."""
+    create_table_artifact(key="kornews-run-summary", table=summary.rows(),
+                          description=f"{command} {summary.run_id} → {out}")
+    create_markdown_artifact(key="kornews-records", markdown=records_markdown(out, summary.run_id),
+                             description=f"{command} {summary.run_id}: records and evidence")

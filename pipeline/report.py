@@ -44,6 +44,8 @@ from models import __version__
 from models.errors import Errors, KornewsError
 from models.schema import PARTITION_COLUMN, SCHEMAS, TABLES
 
+from .store import is_kornews_output
+
 KST = timezone(timedelta(hours=9))
 DEFAULT_NAME = "report.html"
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -195,7 +197,7 @@ def _check_output(out_dir: Path) -> None:
     if not out_dir.is_dir():
         detail = "it is not a folder" if out_dir.exists() else "no such folder"
         raise ReportError(Errors.E060.format(path=out_dir, detail=detail))
-    if not any((out_dir / t).is_dir() for t in TABLES) and not (out_dir / ".kornews.lock").exists():
+    if not is_kornews_output(out_dir):
         raise ReportError(Errors.E061.format(path=out_dir, tables=", ".join(f"{t}/" for t in TABLES)))
 
 

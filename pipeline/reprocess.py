@@ -44,7 +44,8 @@ from models.analyse import Records
 
 from .batch import RunSummary, batched, ingest_config, new_run_id, open_store
 from .config import AnalysisConfig, ReprocessConfig
-from .ingest import iter_articles
+from .flows import publish_artifacts
+from .ingest import InputMeter, iter_articles
 from .progress import RunProgress
 from .server import prefect_api
 from .store import OutputLock, utcnow
@@ -119,7 +120,7 @@ def reprocess_flow(config: ReprocessConfig) -> dict:
             pending = Records()
 
         def collect() -> None:
-            future, n_inputs = inflight.popleft()
+            future, n_inputs, position = inflight.popleft()
             res: ChunkResult = future.result()
             logger.debug("chunk %d: %.2f s on %s:%d (peak RSS %.0f MiB)", res.chunk, res.seconds, res.host, res.pid,
                          res.peak_rss_mib)
@@ -131,12 +132,15 @@ def reprocess_flow(config: ReprocessConfig) -> dict:
             pending.extend(drop_known(res.records, seen, store.known_article))
             if len(pending.articles) + len(pending.quarantine) >= config.flush_articles:
                 flush()
-            progress.advance(n_inputs, summary)
+            progress.advance(n_inputs, summary, position)
 
-        with RunProgress(enabled=config.progress) as progress:
-            for i, batch in enumerate(batched(iter_articles(config.inputs, ingest_config(config)), config.chunk_size)):
+        meter = InputMeter.measure(config.inputs) if config.progress else InputMeter()
+        with RunProgress(enabled=config.progress, meter=meter) as progress:
+            for i, batch in enumerate(batched(iter_articles(config.inputs, ingest_config(config), meter),
+                                              config.chunk_size)):
                 future = analyse_chunk.submit(analysis, batch, run_id, ingested_at, i, known_from)
-                inflight.append((future, len(batch)))
+                # the input consumed up to this chunk counts as done when its results are written
+                inflight.append((future, len(batch), meter.position))
                 while len(inflight) >= max_in_flight:
                     collect()
             while inflight:
@@ -145,6 +149,7 @@ def reprocess_flow(config: ReprocessConfig) -> dict:
             summary.seconds = time.perf_counter() - t_start
             progress.advance(0, summary)
     logger.info("workers: %s; analyzer loads per worker: %s", len(pids), sorted(pids.values()))
+    publish_artifacts(summary, config.out_path, "kornews reprocess")
     result = {r["metric"]: r["value"] for r in summary.rows()}
     result["workers_used"] = len(pids)
     result["max_analyzer_loads_per_worker"] = max(pids.values(), default=0)

@@ -60,7 +60,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
         pass
 
 
-def _server_env(home: Path) -> dict[str, str]:
+def _server_env(home: Path, ui: bool = False) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     # Keep logging/analytics choices, drop anything pointing at another server or database.
     for key in ("PREFECT_LOGGING_LEVEL",):
@@ -69,7 +69,7 @@ def _server_env(home: Path) -> dict[str, str]:
     env.update({
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "true" if ui else "false",
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
     })
     return env
@@ -120,7 +120,7 @@ def stop_process(process: subprocess.Popen, grace: float = 15.0) -> None:
 @contextlib.contextmanager
 def local_prefect_server(home: Optional[Path] = None, port: Optional[int] = None,
                          startup_timeout: float = DEFAULT_STARTUP_TIMEOUT,
-                         log_path: Optional[Path] = None) -> Iterator[str]:
+                         log_path: Optional[Path] = None, ui: bool = False) -> Iterator[str]:
     """Run ``prefect server start`` on 127.0.0.1 for the body of a ``with`` block.
 
     Args:
@@ -130,6 +130,7 @@ def local_prefect_server(home: Optional[Path] = None, port: Optional[int] = None
         port: TCP port; default a free one.
         startup_timeout: Seconds to wait for ``/api/health``.
         log_path: Where the server's stdout/stderr go (default ``home/server.log``).
+        ui: serve Prefect's web UI too (``kornews ui``).
 
     Returns:
         (yields) The API URL, e.g. ``http://127.0.0.1:43125/api``, to set as
@@ -156,7 +157,7 @@ def local_prefect_server(home: Optional[Path] = None, port: Optional[int] = None
     command = ([str(prefect_bin)] if prefect_bin.exists() else [sys.executable, "-m", "prefect"]) + [
         "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     log = open(log_path, "ab")
-    process = subprocess.Popen(command, env=_server_env(home), stdout=log, stderr=subprocess.STDOUT,
+    process = subprocess.Popen(command, env=_server_env(home, ui), stdout=log, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
     try:
         try:
@@ -218,6 +219,17 @@ def ephemeral_server(startup_timeout: float = DEFAULT_STARTUP_TIMEOUT) -> Iterat
             process.stderr.close()
 
 
+def prefect_home() -> Path:
+    """The ``PREFECT_HOME`` whose database records the runs of ``kornews run`` and ``reprocess``."""
+    from prefect.settings import get_current_settings
+
+    return Path(get_current_settings().home).expanduser()
+
+
+def _server_log() -> Path:
+    return prefect_home() / "kornews-server.log"
+
+
 @contextlib.contextmanager
 def prefect_api(shared: bool = False) -> Iterator[str]:
     """One real Prefect API for the body of a ``with``, set for Prefect and child processes.
@@ -237,7 +249,10 @@ def prefect_api(shared: bool = False) -> Iterator[str]:
     url = get_current_settings().api.url
     with contextlib.ExitStack() as stack:
         if not url:
-            url = stack.enter_context(local_prefect_server() if shared else ephemeral_server())
+            # reprocess's server keeps its runs where `kornews run` keeps them (PREFECT_HOME), so that
+            # `kornews ui` shows both
+            url = stack.enter_context(local_prefect_server(home=prefect_home(), log_path=_server_log())
+                                      if shared else ephemeral_server())
         env_before = os.environ.get("PREFECT_API_URL")
         # The environment reaches spawned workers; the global settings context reaches
         # Prefect's own threads (the process pool's log/event forwarding), which do not

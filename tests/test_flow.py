@@ -83,3 +83,21 @@ def test_rerun_is_idempotent(prefect_harness, inputs, tmp_path):
     after = {t: read_table(out, t).num_rows for t in TABLES}
     assert before == after
     assert summary["articles"] == 0 and summary["duplicates_skipped"] == 3
+
+
+def test_run_publishes_its_records_with_evidence(prefect_harness, inputs, tmp_path):
+    from prefect.artifacts import Artifact
+
+    from pipeline.artifacts import records_markdown
+
+    out = tmp_path / "out"
+    summary = _run(inputs, out)
+    markdown = records_markdown(out, summary["run_id"])
+    assert markdown.startswith(f"# kornews run {summary['run_id']}: 3 articles\n\n3 inputs quarantined")
+    assert ("| 카카오브레인 | ICLR | 2023 | 4 | 카카오브레인은 올해 ICLR 2023에서 논문 4편이 채택됐다고 15일 밝혔다. |"
+            in markdown.splitlines())
+    assert ("| 카카오브레인 | 연구 인력 확충 | 300억원 이상 | 300.0억원 | "
+            "카카오브레인은 연구 인력 확충을 위해 향후 3년간 300억원 이상을 투자할 계획이다. |" in markdown.splitlines())
+    assert f"(write it with `kornews report --out {out}`)" in markdown
+    published = Artifact.get("kornews-records")
+    assert published.type == "markdown" and published.data == markdown

@@ -31,7 +31,8 @@ ACCURATE_MODEL_NAME = "kornews.ner.e5_small_ko_news.v1"
 DEVICES = ("auto", "cpu", "cuda")
 
 
-def _shipped_dir() -> Path:
+def default_weights_dir() -> Path:
+    """The shipped spaCy model folder, ``models/ner/weights`` (``--ner default``)."""
     return Path(__file__).resolve().parent / "weights"
 
 
@@ -55,18 +56,18 @@ def _has_model(path: Path) -> bool:
 
 def ner_model_name(spec: str) -> str:
     """The versioned model name written to Parquet metadata for an ``--ner`` value."""
-    if spec in ("none", "gazetteer") or (spec == "default" and not _has_model(_shipped_dir())):
+    if spec in ("none", "gazetteer") or (spec == "default" and not _has_model(default_weights_dir())):
         return "none"
     if spec.startswith("hf:"):
         return f"hf:{Path(spec[3:]).name}"
     if spec == "accurate":
         return _accurate_name(accurate_dir())
-    path = _shipped_dir() if spec in ("default", "spacy") else Path(spec.split(":", 1)[1])
+    path = default_weights_dir() if spec in ("default", "spacy") else Path(spec.split(":", 1)[1])
     try:
         from .model import NER_MODEL_NAME
     except ImportError:  # pragma: no cover - model module is optional
         NER_MODEL_NAME = "kornews.ner.spacy"
-    return NER_MODEL_NAME if path == _shipped_dir() else f"spacy:{path.name}"
+    return NER_MODEL_NAME if path == default_weights_dir() else f"spacy:{path.name}"
 
 
 def attach_ner(spec: str, tokenizer: str, device: str | None = None) -> Language:
@@ -87,11 +88,11 @@ def attach_ner(spec: str, tokenizer: str, device: str | None = None) -> Language
     if spec in ("none", "gazetteer"):
         return blank_korean(tokenizer)
     if spec == "default":
-        if _has_model(_shipped_dir()):
-            return _load_spacy(_shipped_dir())
+        if _has_model(default_weights_dir()):
+            return _load_spacy(default_weights_dir())
         return blank_korean(tokenizer)
     if spec == "spacy" or spec.startswith("spacy:"):
-        path = _shipped_dir() if spec == "spacy" else Path(spec.split(":", 1)[1])
+        path = default_weights_dir() if spec == "spacy" else Path(spec.split(":", 1)[1])
         return _load_spacy(path)
     if spec.startswith("hf:") or spec == "accurate":
         from .hf import add_hf_ner

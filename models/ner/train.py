@@ -12,7 +12,7 @@ Tokens are mecab-ko surface morphemes, so entities end before particles.
 
 Run::
 
-    python -m models.ner.train --data ../shared/corpora/ner/train.jsonl --out models/ner/weights
+    kornews train --data ../shared/corpora/ner/train.jsonl --out models/ner/weights --replace-shipped
 
 The best model on the dev split (by the mean of the ORG and MONEY F1, or
 ``--select micro``, scored on character offsets against *all* dev gold spans,

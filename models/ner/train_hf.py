@@ -195,7 +195,7 @@ RECIPES: dict[str, dict] = {
 RECIPE_COMMANDS: dict[str, str] = {
     "accurate": ("kornews models base e5-small --prune --dest models/ner/base/e5-small-ko && "
                  "kornews train --backend transformers --recipe accurate --base models/ner/base/e5-small-ko "
-                 "--out models/ner/accurate"),
+                 "--out models/ner/accurate --replace-shipped"),
 }
 
 
