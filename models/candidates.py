@@ -34,6 +34,7 @@ from .extract.counts import find_counts
 from .extract.money import find_money
 from .gazetteer import Gazetteer, load_gazetteer, load_not_orgs
 from .mention import LABELS, Mention
+from .venues import load_venue_kb
 from .nlp import doc_text
 
 #: Count units that are not counted things in the contract's sense.
@@ -55,6 +56,63 @@ def gazetteer_mentions(text: str, gaz: Gazetteer, boundaries: set[int] | None = 
             edition=bool(m.year) and m.text.rstrip("'’ ").endswith(str(m.year)[2:]),
         ))
     return out
+
+
+#: words that make a venue name a place of publication or presentation, in its sentence
+_PUB_CONTEXT_RE = re.compile(
+    r"학술지|저널|논문|게재|실렸|실린|실리|발표|채택|학회|학술대회|콘퍼런스|컨퍼런스|온라인판|최신호|표지|투고|"
+    r"published|journal|conference|proceedings", re.IGNORECASE)
+#: the tight frame a bare common title (Nature, Science, Cell, 네이처) needs: a publication
+#: verb right after it or a journal word right before it
+_PUB_AFTER_RE = re.compile(r"[^.!?\n]{0,14}?(?:게재|실렸|실린|실리|발표|온라인판|최신호|표지|논문|에서 출판)")
+_PUB_BEFORE_RE = re.compile(r"(?:학술지|저널|과학지|과학저널|국제학술지|학회지|자매지|논문지)\s?['‘\"“「『<《]?\s?$")
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9&\-]{1,9}")
+#: how far a sentence reaches for publication context (characters each side)
+PUB_CONTEXT_WINDOW = 60
+
+
+def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(text.rfind(c, max(0, start - PUB_CONTEXT_WINDOW), start) for c in ".!?\n") + 1
+    his = [i for i in (text.find(c, end, end + PUB_CONTEXT_WINDOW) for c in ".!?\n") if i != -1]
+    return max(lo, start - PUB_CONTEXT_WINDOW, 0), min(his) if his else min(len(text), end + PUB_CONTEXT_WINDOW)
+
+
+def in_publication_context(text: str, start: int, end: int, ambiguous: bool) -> bool:
+    """Whether the venue name at ``text[start:end]`` is where something is published or presented.
+
+    A common word that alone is weak evidence (``ambiguous``: Nature, Science,
+    셀) needs a tight frame ("네이처에 실렸다", "학술지 '사이언스'"); any other
+    name, a short acronym (ACL) included, a publication word in its sentence
+    (학술지, 게재, 발표, 학회 ...).
+
+    >>> in_publication_context("연구 결과는 네이처에 실렸다.", 7, 10, True)
+    True
+    >>> in_publication_context("네이처 리퍼블릭 매장이 문을 열었다.", 0, 3, True)
+    False
+    """
+    if ambiguous and not _ACRONYM_RE.fullmatch(text[start:end]):
+        return bool(_PUB_AFTER_RE.match(text, end) or _PUB_BEFORE_RE.search(text, max(0, start - 12), start))
+    lo, hi = _sentence_window(text, start, end)
+    return bool(_PUB_CONTEXT_RE.search(text, lo, start) or _PUB_CONTEXT_RE.search(text, end, hi))
+
+
+def kb_venue_mentions(text: str, kb, boundaries: set[int] | None = None) -> tuple[list[Mention], dict]:
+    """Venues of the knowledge base (``corpora/venues``) named in a publication context.
+
+    Returns:
+        The mentions (source ``gazetteer``: the KB is a gazetteer of venues), and
+        ``{(start, end): ambiguous}`` for every KB name found, in context or not.
+    """
+    out, seen = [], {}
+    for hit in kb.find(text, boundaries):
+        seen[(hit.start, hit.end)] = hit.ambiguous
+        if not in_publication_context(text, hit.start, hit.end, hit.ambiguous):
+            continue
+        end = hit.year_end or hit.end
+        out.append(Mention(hit.start, end, text[hit.start:end], "VENUE", "gazetteer", canonical=hit.canonical,
+                           kind=hit.kind, year=hit.year, norm={"year": hit.year} if hit.year else None,
+                           edition=hit.year_end is not None))
+    return out, seen
 
 
 #: a fund or investment arm named after its parent: "소프트뱅크 비전펀드2", "삼성 벤처스"
@@ -307,6 +365,7 @@ class CandidateFinder:
 
     def __init__(self, use_gazetteer: bool = True, use_rules: bool = True):
         self.gaz = load_gazetteer() if use_gazetteer else None
+        self.kb = load_venue_kb() if use_gazetteer else None
         self.not_orgs = load_not_orgs() if use_gazetteer else {}
         self.use_rules = use_rules
 
@@ -327,7 +386,12 @@ class CandidateFinder:
             starts = doc.to_array(IDX)
             bounds = set(starts.tolist()) | set((starts + doc.to_array(LENGTH)).tolist())
             gaz = gazetteer_mentions(text, self.gaz, bounds)
+            kb_venues, kb_seen = kb_venue_mentions(text, self.kb, bounds)
+            # a bare common title the gazetteer knows (Nature, 사이언스) needs the same context
+            gaz = [m for m in gaz if m.label != "VENUE" or not kb_seen.get((m.start, m.end))
+                   or _ACRONYM_RE.fullmatch(m.text) or in_publication_context(text, m.start, m.end, True)]
             cands.extend(gaz)
+            cands.extend(kb_venues)
             cands.extend(extended_org_mentions(text, gaz))
         if self.use_rules:
             cands.extend(rule_mentions(text))
