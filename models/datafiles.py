@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Iterator, Union
 
@@ -49,3 +50,19 @@ def read_jsonl(path: Union[str, Path], expected: str) -> Iterator[tuple[int, dic
         if not isinstance(obj, dict):
             raise bad_line(path, number, f"expected a JSON object, found {type(obj).__name__}", expected)
         yield number, obj
+
+
+def replace_dir(tmp: Path, out_dir: Path) -> None:
+    """Put the finished folder ``tmp`` at ``out_dir``, replacing what was there, by renames.
+
+    The old folder is moved aside first and removed last, so ``out_dir`` never
+    holds a half-written model; a failure before the swap leaves it as it was.
+    """
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        out_dir.rename(old)
+    tmp.rename(out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

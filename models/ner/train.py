@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from .. import corpora_dir
+from ..datafiles import replace_dir
 from ..errors import BackendError, Errors
 from ..nlp import blank_korean
 from . import ARCHITECTURES, SELECTIONS
@@ -360,14 +361,7 @@ def train_ner(data_path: str | Path, out_dir: str | Path, *, backend: str = "mec
             nlp.to_disk(tmp)
             text = json.dumps(build_metrics(partial), ensure_ascii=False, indent=2) + "\n"
             (tmp / "metrics.json").write_text(text, encoding="utf-8")
-            old = None
-            if out_dir.exists():
-                old = out_dir.with_name(f".{out_dir.name}.old")
-                shutil.rmtree(old, ignore_errors=True)
-                out_dir.rename(old)
-            tmp.rename(out_dir)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+            replace_dir(tmp, out_dir)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from ..datafiles import replace_dir
 from ..errors import BackendError, DataFileError, Errors
 from .data import (NER_LABELS, document_id, join_paragraphs, load_examples, mapped_entities, score_char_spans,
                    split_by_document)
@@ -168,14 +169,7 @@ def write_checkpoint(out_dir: Path, model, tokenizer, state: dict, settings: dic
         tokenizer.save_pretrained(tmp)
         (tmp / KORNEWS_JSON).write_text(json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (tmp / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
-        old = None
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
