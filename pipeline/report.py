@@ -356,7 +356,7 @@ def _collect(q: _Query, out_dir: Path, files: dict, missing: list, limits: Limit
                      [limits.table_rows])
     paper_groups_total = paper_groups[0]["total"] if paper_groups else 0
 
-    paper_records = q("paper_counts", f"""
+    paper_records = q("paper_counts", """
         SELECT p.*, epoch_us(a.published_at) AS published_us FROM paper_counts p
         LEFT JOIN (SELECT article_id, min(published_at) AS published_at FROM articles GROUP BY 1) a USING (article_id)
         ORDER BY p.count DESC NULLS LAST, p.article_id, p.start LIMIT ?""", [limits.evidence])

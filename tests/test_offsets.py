@@ -8,7 +8,7 @@ import pytest
 from pipeline.ingest import iter_articles
 from models.schema import RawArticle
 
-from conftest import SAMPLES, SEEDS
+from conftest import SAMPLES
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
