@@ -33,6 +33,18 @@ def _table(header: list[str], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
+def _listing(header: list[str], rows: list[tuple], max_records: int, cells) -> str:
+    """A table of the first ``max_records`` rows (each ending in the total count), and how many there are."""
+    if not rows:
+        return "None found."
+    total = rows[0][-1]
+    shown = rows[:max_records]
+    text = _table(header, [cells(r[:-1]) for r in shown]) if shown else ""
+    if total > len(shown):
+        text += f"\n\n{len(shown)} of {total:,} shown."
+    return text.strip()
+
+
 def _won(value) -> str:
     if value is None:
         return "–"
@@ -82,12 +94,14 @@ def records_markdown(out_dir: Path | str, run_id: str, top: int = 10, max_record
     orgs = rows("entities", f"""
         SELECT coalesce(canonical, text) AS org, count(*) AS mentions, count(DISTINCT article_id) AS articles
         FROM {{src}} WHERE label = 'ORG' GROUP BY 1 ORDER BY mentions DESC, org LIMIT {int(top)}""")
-    papers = rows("paper_counts", """
-        SELECT org, venues, year, count, evidence, count(*) OVER () AS total FROM {src}
-        ORDER BY count DESC, org NULLS LAST, article_id, start""")
-    investments = rows("investments", """
-        SELECT investor, recipient, amount_text, amount_krw_low, evidence, count(*) OVER () AS total FROM {src}
-        ORDER BY amount_krw_low DESC NULLS LAST, article_id, start""")
+    # only the rows listed reach Python; the window count (taken before LIMIT) says how many there are
+    limit = max(int(max_records), 1)
+    papers = rows("paper_counts", f"""
+        SELECT org, venues, year, count, evidence, count(*) OVER () AS total FROM {{src}}
+        ORDER BY count DESC, org NULLS LAST, article_id, start LIMIT {limit}""")
+    investments = rows("investments", f"""
+        SELECT investor, recipient, amount_text, amount_krw_low, evidence, count(*) OVER () AS total FROM {{src}}
+        ORDER BY amount_krw_low DESC NULLS LAST, article_id, start LIMIT {limit}""")
     n_quarantined = rows("quarantine", "SELECT count(*) FROM {src}")
 
     parts = [f"# kornews run {run_id}: {n_articles:,} articles"]
@@ -95,18 +109,11 @@ def records_markdown(out_dir: Path | str, run_id: str, top: int = 10, max_record
         parts.append(f"{n_quarantined[0][0]:,} inputs quarantined (table `quarantine`).")
     parts.append("## Top organizations\n\n" + (_table(
         ["organization", "mentions", "articles"], orgs) if orgs else "None found."))
-    shown = papers[:max_records]
-    section = _table(["organization", "venues", "year", "papers", "evidence"],
-                     [(o, v, y, c, e) for o, v, y, c, e, _ in shown]) if shown else "None found."
-    if papers and len(papers) > len(shown):
-        section += f"\n\n{len(shown)} of {len(papers):,} shown."
-    parts.append("## Paper counts\n\n" + section)
-    shown = investments[:max_records]
-    section = _table(["investor", "recipient", "amount", "KRW", "evidence"],
-                     [(i, r, a, _won(k), e) for i, r, a, k, e, _ in shown]) if shown else "None found."
-    if investments and len(investments) > len(shown):
-        section += f"\n\n{len(shown)} of {len(investments):,} shown."
-    parts.append("## Investments\n\n" + section)
+    parts.append("## Paper counts\n\n" + _listing(
+        ["organization", "venues", "year", "papers", "evidence"], papers, max_records, lambda r: r))
+    parts.append("## Investments\n\n" + _listing(
+        ["investor", "recipient", "amount", "KRW", "evidence"], investments, max_records,
+        lambda r: (r[0], r[1], r[2], _won(r[3]), r[4])))
     report = out_dir.resolve() / "report.html"
     parts.append(f"HTML report: `{report}`" + ("" if report.exists() else
                                                   f" (write it with `kornews report --out {out_dir}`)"))

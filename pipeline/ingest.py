@@ -1140,10 +1140,14 @@ class InputMeter:
                 current = self._current()
         return self._done + current
 
-    @contextlib.contextmanager
-    def reading(self, path: Path, tell: Optional[Callable[[], int]] = None) -> Iterator[None]:
-        """Count ``path`` as being read (``tell`` gives the position in it), then as done."""
+    def follow(self, tell: Callable[[], int]) -> None:
+        """Count the file being read up to ``tell()``, its read position (a JSONL stream)."""
         self._current = tell
+
+    @contextlib.contextmanager
+    def reading(self, path: Path) -> Iterator[None]:
+        """Count ``path`` as being read, then, whatever became of it, as done."""
+        self._current = None
         try:
             yield
         finally:
@@ -1182,7 +1186,8 @@ def _iter_jsonl_file(path: Path, fmt: str, config: IngestConfig,
     except OSError as exc:
         yield _quarantine(source, "Unreadable", Errors.E014.format(source=source, detail=repr(exc)))
         return
-    with handle, meter.reading(path, handle.tell):
+    with handle:
+        meter.follow(handle.tell)
         stream: Union[BinaryIO, _CappedLines] = handle
         if fmt == "jsonl.gz":
             stream = _CappedLines(gzip.GzipFile(fileobj=handle), config.max_archive_bytes)
@@ -1202,9 +1207,11 @@ def _read_file(path: Path, config: IngestConfig, meter: InputMeter) -> Iterator[
     if fmt in ("jsonl", "jsonl.gz"):
         yield from _iter_jsonl_file(path, fmt, config, meter)
         return
-    if fmt in ("zip", "tar"):
-        with meter.reading(path):
-            yield from (_iter_zip if fmt == "zip" else _iter_tar)(path, config)
+    if fmt == "zip":
+        yield from _iter_zip(path, config)
+        return
+    if fmt == "tar":
+        yield from _iter_tar(path, config)
         return
     try:
         size = path.stat().st_size
@@ -1216,8 +1223,7 @@ def _read_file(path: Path, config: IngestConfig, meter: InputMeter) -> Iterator[
     except OSError as exc:
         yield _quarantine(source, "Unreadable", Errors.E014.format(source=source, detail=repr(exc)))
         return
-    with meter.reading(path):
-        yield from _iter_unit(data, source, fmt or "", config, config.max_file_bytes)
+    yield from _iter_unit(data, source, fmt or "", config, config.max_file_bytes)
 
 
 def iter_articles(inputs: Sequence[Union[str, Path]], config: IngestConfig = IngestConfig(),
@@ -1250,4 +1256,5 @@ def iter_articles(inputs: Sequence[Union[str, Path]], config: IngestConfig = Ing
         if isinstance(item, QuarantineRecord):
             yield item
         else:
-            yield from _read_file(item, config, meter)
+            with meter.reading(item):
+                yield from _read_file(item, config, meter)
