@@ -29,17 +29,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from eval_wikinews_orgs import DEFAULT_SRC, gold_ids  # noqa: E402
+
 GOLD = REPO / "corpora" / "gold" / "wikinews_investments.json"
-DEFAULT_SRC = REPO.parent / "shared" / "corpora" / "news" / "wikinews_ko.jsonl"
 
 
 def _norm(s) -> str:
     return "".join(str(s or "").split())
-
-
-def _line_ids(src: Path) -> dict[int, str]:
-    with open(src, encoding="utf-8") as f:
-        return {n: json.loads(line)["id"] for n, line in enumerate(f, start=1) if line.strip()}
 
 
 def score(pred_dir: Path, src: Path = DEFAULT_SRC, gold_path: Path = GOLD) -> dict:
@@ -50,10 +46,7 @@ def score(pred_dir: Path, src: Path = DEFAULT_SRC, gold_path: Path = GOLD) -> di
     by_article: dict[str, list[tuple[int, dict]]] = defaultdict(list)
     for i, g in enumerate(gold):
         by_article[g["id"]].append((i, g))
-    ids = _line_ids(src)
-    arts = read_table(pred_dir, "articles", ["article_id", "source"]).to_pylist()
-    article_of = {a["article_id"]: ids.get(int(a["source"].rsplit(":", 1)[1])) for a in arts
-                  if a["source"].rsplit(":", 1)[-1].isdigit()}
+    article_of = gold_ids(pred_dir, src)
     preds = read_table(pred_dir, "investments").to_pylist()
     tp, fp, errors, found = 0, 0, [], set()
     for p in sorted(preds, key=lambda r: (r["article_id"], r["start"])):

@@ -59,17 +59,24 @@ def line_ids(src: Path) -> dict[int, str]:
     return out
 
 
+def gold_ids(out_dir: Path, src: Path) -> dict[str, str]:
+    """``article_id`` of an output folder → Wikinews id, through ``articles.source`` (``…jsonl:LINE``)."""
+    from pipeline.store import read_table
+
+    ids = line_ids(src)
+    aid_to_gold = {}
+    for a in read_table(out_dir, "articles", ["article_id", "source"]).to_pylist():
+        m = re.search(r":(\d+)$", a["source"] or "")
+        if m and int(m.group(1)) in ids:
+            aid_to_gold[a["article_id"]] = ids[int(m.group(1))]
+    return aid_to_gold
+
+
 def predicted_orgs(out_dir: Path, src: Path) -> dict[str, list[tuple[str, str]]]:
     """Gold-style article id → ``[(text, canonical)]`` of the ORG rows of an output folder."""
     from pipeline.store import read_table
 
-    ids = line_ids(src)
-    arts = read_table(out_dir, "articles", ["article_id", "source"]).to_pylist()
-    aid_to_gold = {}
-    for a in arts:
-        m = re.search(r":(\d+)$", a["source"] or "")
-        if m and int(m.group(1)) in ids:
-            aid_to_gold[a["article_id"]] = ids[int(m.group(1))]
+    aid_to_gold = gold_ids(out_dir, src)
     out: dict[str, list[tuple[str, str]]] = {gid: [] for gid in aid_to_gold.values()}
     for e in read_table(out_dir, "entities", ["article_id", "label", "text", "canonical"]).to_pylist():
         if e["label"] == "ORG" and e["article_id"] in aid_to_gold:
