@@ -18,9 +18,11 @@ naming ``path:line`` and the expected format.
 What is removed is always a whole line, or the boilerplate part of a line: a
 dateline prefix (the sentence after it stays), a copyright notice glued to the
 end of the last sentence, a photo credit inside a caption. Characters of the
-kept text are never rewritten; the only normalisation is Unicode NFC, ``\\r\\n``
-to ``\\n``, stripping trailing spaces of lines and leaving at most one blank
-line between paragraphs.
+kept text are never rewritten beyond one normal form (:func:`normalize_text`):
+Unicode NFC, one kind of newline and of space, no zero-width characters,
+fullwidth ASCII folded to ASCII; trailing spaces of lines are stripped and at
+most one blank line is left between paragraphs. The stored ``body`` is that
+normal form, so every offset points into what was analysed.
 
 Example:
     >>> art = clean_text("삼성전자가 새 칩을 공개했다고 10일 밝혔다.\\n"
@@ -744,10 +746,52 @@ def _emails(hits: Sequence[_Hit]) -> tuple[str, ...]:
 # Public API
 
 
+#: Characters that are a space however the web writes them: no-break space (U+00A0,
+#: ``&nbsp;``), the Unicode spaces U+2000..U+200A, narrow and medium math spaces,
+#: the Ogham space and the ideographic (fullwidth) space U+3000.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+#: Invisible characters that carry no text: zero-width space, non-joiner and joiner,
+#: word joiner and the other invisible operators, a BOM inside the text, the soft
+#: hyphen, the Mongolian vowel separator, and the bidirectional marks and embeddings.
+_INVISIBLE = ("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
+              "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Line separators other than CR/LF: NEL, LINE and PARAGRAPH SEPARATOR.
+_LINE_BREAKS = "\u0085\u2028\u2029"
+_FOLD = str.maketrans({**{c: " " for c in _SPACES}, **{c: None for c in _INVISIBLE},
+                       **{c: "\n" for c in _LINE_BREAKS},
+                       # fullwidth ASCII (！ .. ～) is ASCII: ２０２２ -> 2022, ＩＣＬＲ -> ICLR
+                       **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}})
+#: ``&nbsp;`` written out in a text that was saved from HTML without decoding it
+_NBSP_ENTITY_RE = re.compile(r"&(?:nbsp|#160|#x0*a0);", re.IGNORECASE)
+
+
+def normalize_text(text: str) -> str:
+    """The one normal form every text is analysed and stored in.
+
+    The same article saved by different tools gives the same characters:
+
+    * Unicode NFC (decomposed Hangul from macOS becomes precomposed syllables);
+    * ``\\r\\n``, ``\\r`` and the Unicode line separators become ``\\n``;
+    * every kind of space (no-break, ``&nbsp;``, thin, ideographic ...) becomes U+0020;
+    * zero-width and formatting characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft
+      hyphen, bidi marks) are removed;
+    * fullwidth ASCII is folded to ASCII (``ＩＣＬＲ ２０２２`` -> ``ICLR 2022``).
+
+    NFKC's other foldings are deliberately *not* applied: ``㈜``, ``①``, ``㎞``,
+    compatibility jamo (``ㅋㅋ``) and the fullwidth won sign ``￦`` keep their form,
+    because press text uses them as written (㈜ marks a company; gazetteers and the
+    money rules read them).
+
+    >>> normalize_text("ＩＣＬＲ\u00a0２０２２에\u200b 논문")
+    'ICLR 2022에 논문'
+    """
+    text = _NBSP_ENTITY_RE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_FOLD)
+    return unicodedata.normalize("NFC", text)
+
+
 def _normalize(text: str) -> list[str]:
-    """NFC, unified newlines, no BOM, no trailing spaces; returns the lines."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    return [line.rstrip() for line in text.split("\n")]
+    """:func:`normalize_text`, no trailing spaces; returns the lines."""
+    return [line.rstrip() for line in normalize_text(text).split("\n")]
 
 
 def clean_text(
@@ -788,7 +832,7 @@ def clean_text(
     hits += zone_hits
     lines, zone_hits = _drop_zoned(lines, bottom, "bottom")
     hits += zone_hits
-    norm_title = unicodedata.normalize("NFC", title) if title is not None else None
+    norm_title = normalize_text(title) if title is not None else None
     lines, out_title, head_hits = _take_headline(lines, norm_title, detect_headline)
     hits = sorted(hits + head_hits, key=lambda h: (h.line, h.col))
     emails = _emails(hits)

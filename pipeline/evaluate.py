@@ -93,6 +93,21 @@ def _close(a: Optional[float], b: Optional[float]) -> bool:
     return abs(a - b) <= 0.01 * max(abs(a), abs(b))
 
 
+def _amount_match(p: dict, g: dict) -> bool:
+    """KRW ranges agree within 1%; a gold foreign amount that the text gives no KRW
+    conversion for (``amount_krw_low`` and ``high`` null) matches on its own currency."""
+    if g.get("amount_krw_low") is None and g.get("amount_krw_high") is None and g.get("amount_original") is not None:
+        return p["currency"] == g.get("currency") and _close(p["amount"], float(g["amount_original"]))
+    return _close(p["amount_krw_low"], g.get("amount_krw_low")) and _close(p["amount_krw_high"], g.get("amount_krw_high"))
+
+
+def _occurrences(body: str, s: str) -> Iterable[int]:
+    start = body.find(s) if s else -1
+    while start >= 0:
+        yield start
+        start = body.find(s, start + 1)
+
+
 class EvalError(KornewsError):
     """A run cannot be scored against a gold file."""
 
@@ -115,6 +130,8 @@ def evaluate(gold_path: Path, pred_dir: Path) -> dict:
             tables[t][row["article_id"]].append(row)
     totals = {k: [0, 0, 0] for k in KINDS}
     forbidden_hits: list[dict] = []
+    forbidden_inv: list[dict] = []
+    strict = bool(gold.get("strict"))
     boiler_hits: list[dict] = []
     per_article = []
     missing_articles = []
@@ -152,15 +169,16 @@ def evaluate(gold_path: Path, pred_dir: Path) -> dict:
         res = _match(pcs, ga.get("paper_counts", []), lambda p, g: (
             p["count"] == g.get("count")
             and {norm(v) for v in p["venues"] or []} == {norm(v) for v in g.get("venues") or []}
-            and _alias_hit([p["org"], p["org_text"]], g.get("org") or [])))
+            and _alias_hit([p["org"], p["org_text"]], g.get("org") or [])
+            and (not strict or p["year"] == g.get("year"))))
         _add(totals["paper_counts"], res, detail, "paper_counts",
-             lambda p: f"{p['org']} {p['count']} {list(p['venues'] or [])} «{p['count_text']}»",
-             lambda g: f"{(g.get('org') or ['?'])[0]} {g.get('count')} {g.get('venues')} «{g.get('evidence', '')}»")
+             lambda p: f"{p['org']} {p['count']} {list(p['venues'] or [])} {p['year']} «{p['count_text']}»",
+             lambda g: f"{(g.get('org') or ['?'])[0]} {g.get('count')} {g.get('venues')} {g.get('year')} «{g.get('evidence', '')}»")
 
         invs = tables["investments"][aid]
-        res = _match(invs, ga.get("investments", []), lambda p, g: (
-            _close(p["amount_krw_low"], g.get("amount_krw_low")) and _close(p["amount_krw_high"], g.get("amount_krw_high"))
-            and _alias_hit([p["investor"], p["investor_text"]], g.get("investor") or [])))
+        res = _match(invs, ga.get("investments", []), lambda p, g: _amount_match(p, g) and (
+            _alias_hit([p["investor"], p["investor_text"]], g.get("investor") or [])
+            if g.get("investor") or not strict else p["investor"] is None))
         _add(totals["investments"], res, detail, "investments",
              lambda p: f"{p['investor']} {p['amount_text']} {p['amount_krw_low']}..{p['amount_krw_high']}",
              lambda g: f"{(g.get('investor') or ['?'])[0]} {g.get('amount_krw_low')}..{g.get('amount_krw_high')}")
@@ -173,6 +191,11 @@ def evaluate(gold_path: Path, pred_dir: Path) -> dict:
                     if p["start"] < end and start < p["end"]:
                         forbidden_hits.append({"file": ga["file"], "text": s, "count_text": p["count_text"]})
                 start = body.find(s, start + 1)
+        for s in ga.get("not_investments", []):
+            for start in _occurrences(body, s):
+                for p in invs:
+                    if p["start"] < start + len(s) and start < p["end"]:
+                        forbidden_inv.append({"file": ga["file"], "text": s, "amount_text": p["amount_text"]})
         for s in ga.get("boilerplate_must_not_yield", []):
             if s in body:
                 boiler_hits.append({"file": ga["file"], "text": s})
@@ -183,7 +206,8 @@ def evaluate(gold_path: Path, pred_dir: Path) -> dict:
     scores = {k: _prf(*totals[k]) for k in KINDS}
     return {"gold": str(gold_path), "pred": str(pred_dir), "scores": scores,
             "coverage": {"articles_in_run": n_gold - len(missing_articles), "gold_articles": n_gold},
-            "forbidden_counts_extracted": forbidden_hits, "boilerplate_left": boiler_hits,
+            "forbidden_counts_extracted": forbidden_hits, "forbidden_investments_extracted": forbidden_inv,
+            "boilerplate_left": boiler_hits,
             "missing_articles": missing_articles, "articles": per_article}
 
 
@@ -203,6 +227,7 @@ def format_report(report: dict, details: bool = False) -> str:
     cov = report["coverage"]
     lines.append(f"coverage: {cov['articles_in_run']}/{cov['gold_articles']} gold articles in the run")
     lines.append(f"forbidden counts extracted: {len(report['forbidden_counts_extracted'])}")
+    lines.append(f"forbidden investments extracted: {len(report.get('forbidden_investments_extracted', []))}")
     lines.append(f"boilerplate left in bodies: {len(report['boilerplate_left'])}")
     if report["missing_articles"]:
         lines.append(f"gold articles not in the run: {', '.join(report['missing_articles'])}")
@@ -214,4 +239,6 @@ def format_report(report: dict, details: bool = False) -> str:
                     lines.append(f"{a['file']} {k}: FP {d['fp']}  FN {d['fn']}")
         for h in report["forbidden_counts_extracted"]:
             lines.append(f"{h['file']} forbidden count extracted: {h['text']} («{h['count_text']}»)")
+        for h in report.get("forbidden_investments_extracted", []):
+            lines.append(f"{h['file']} forbidden investment extracted: {h['text']} («{h['amount_text']}»)")
     return "\n".join(lines)

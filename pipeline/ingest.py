@@ -695,7 +695,12 @@ def read_html(data: bytes, source: str) -> Union[RawArticle, QuarantineRecord]:
     html, encoding, replaced = decode_text(data, source)
     meta = read_html_meta(html)
     try:
-        doc = _trafilatura().bare_extraction(html, with_metadata=True, include_comments=False)
+        # the date only from the page's markup (meta, <time>, JSON-LD): htmldate's extensive
+        # search reads years out of the text ("2018년", a copyright line) and would date an
+        # undated article that its plain-text form leaves undated
+        doc = _trafilatura().bare_extraction(html, with_metadata=True, include_comments=False,
+                                             date_extraction_params={"extensive_search": False,
+                                                                     "original_date": True})
     except Exception as exc:  # noqa: BLE001 - a parser bug on one page must not end the run
         return _quarantine(source, "ParseError", Errors.E014.format(source=source, detail=repr(exc)))
     body = (doc.text or "").strip() if doc is not None else ""
