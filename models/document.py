@@ -14,6 +14,8 @@ same spans for spaCy users (displacy, ``Span._.canonical`` …).
 """
 from __future__ import annotations
 
+import dataclasses
+
 import bisect
 import re
 from dataclasses import dataclass
@@ -148,12 +150,31 @@ def _propagate_editions(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+#: letters and digits a name is written in; a name never starts in the middle of a run of them
+_WORD_CHAR_RE = re.compile(r"[가-힣A-Za-z0-9&]")
+
+
+def _whole_word_start(text: str, m: Mention) -> Mention:
+    """A model ORG that starts inside a word grows back to the word's start: the tagger's
+    "베스트먼트" in "메디치인베스트먼트가" is "메디치인베스트먼트", never a fragment of it.
+    Korean glues particles to the *end* of a word, never to its start, so the letters
+    before a name in the same word are part of the name."""
+    if m.label != "ORG" or m.source != "model":
+        return m
+    start = m.start
+    while start > 0 and _WORD_CHAR_RE.match(text, start - 1):
+        start -= 1
+    if start == m.start:
+        return m
+    return dataclasses.replace(m, start=start, text=text[start:m.end])
+
+
 @Language.component("kornews_resolve")
 def resolve_component(doc: Doc) -> Doc:
     """Resolve candidates into ``doc._.mentions`` and ``doc.ents``."""
     cands, blockers = doc._.candidates or ([], [])
     text = doc_text(doc)
-    mentions = resolve([_venue_year(text, m) for m in cands], blockers)
+    mentions = resolve([_venue_year(text, _whole_word_start(text, m)) for m in cands], blockers)
     doc._.mentions = mentions
     spans = []
     last_end = -1

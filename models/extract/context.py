@@ -211,3 +211,24 @@ def relative_year(text: str, start: int, end: int, published_year: Optional[int]
     if m and published_year:
         return published_year + _YEAR_WORDS[m.group(1)]
     return None
+
+
+def headline_org(adoc: ArticleDoc) -> Optional[Mention]:
+    """The headline's first organization (gazetteer), as its first mention in the body when
+    the body names it; the headline (``ArticleDoc.title``) carries the topic of an article
+    whose sentences drop it. Computed once per article."""
+    if "_headline_org" in adoc.__dict__:
+        return adoc._headline_org
+    from ..candidates import gazetteer_mentions
+    from ..gazetteer import load_gazetteer
+
+    found = None
+    title = (adoc.title or "").strip()
+    if title:
+        orgs = [m for m in gazetteer_mentions(title, load_gazetteer()) if m.label == "ORG"]
+        if orgs:
+            first = orgs[0]
+            key = first.canonical or first.text
+            found = next((m for m in adoc.by_label("ORG") if (m.canonical or m.text) == key), first)
+    adoc._headline_org = found
+    return found

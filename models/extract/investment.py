@@ -29,8 +29,8 @@ from typing import Optional
 
 from ..document import ArticleDoc
 from ..mention import Mention
-from .context import (chain_head, clause_of, distribute_each, has_subject_particle, is_included_part, particle_after,
-                      topic_org)
+from .context import (chain_head, clause_of, distribute_each, has_subject_particle, headline_org, is_included_part,
+                      particle_after, topic_org)
 
 #: An investing or funding event. Not 기부/출연 (donations), 조성 (a fund's size),
 #: 인수 (a purchase price) nor 집행유예 (a suspended sentence).
@@ -135,6 +135,83 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], 
     return orgs[chain_head(text, orgs, orgs.index(best))]
 
 
+#: "KB인베스트먼트(155억원)": the amount in parentheses right after the name is that investor's share
+_PAREN_OPEN_RE = re.compile(r"\s?[(（]\s?(?:약\s?)?$")
+#: "카카오의 500억원 투자", "○○의 △△엔터 500억 투자": a genitive names who invests
+_GENITIVE_RE = re.compile(r"의\s")
+#: "이번 투자에는 A, B가 참여했다": the participants of a round
+_PARTICIPATE_RE = re.compile(r"참여|참가|공동\s?투자|주도|리드")
+#: a sentence about a round: "□□은행(100억원), ○○벤처스(20억원) 등이 참여했다"
+_ROUND_RE = re.compile(r"투자|라운드|참여|출자|펀딩")
+
+
+def _paren_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Optional[Mention]:
+    """The organization whose parenthesis holds the amount: "□□은행(100억원), ○○벤처스(20억원)"."""
+    text = adoc.text
+    for o in reversed(adoc.in_range("ORG", sent[0], m.start)):
+        if _PAREN_OPEN_RE.search(text[o.end:m.start]) and len(text[o.end:m.start]) <= 5:
+            return o
+        break
+    return None
+
+
+def _genitive_investor(adoc: ArticleDoc, clause: tuple[int, int], m: Mention) -> Optional[Mention]:
+    """"카카오의 500억 투자": an ORG in the genitive before the money, with at most a short
+    noun phrase (the recipient) between, and an investing noun right after the money."""
+    text = adoc.text
+    if not re.match(r"\s?(?:규모의\s?|규모\s?)?(?:투자|출자|지분\s?투자)", text[m.end:m.end + 12]):
+        return None
+    for o in reversed(adoc.in_range("ORG", clause[0], m.start)):
+        gap = text[o.end:m.start]
+        if _GENITIVE_RE.match(gap) and len(gap) <= 16 and not re.search(r"[은는이가]\s", gap):
+            return o
+    return None
+
+
+def _participants(adoc: ArticleDoc, si: int, lo: int) -> Optional[Mention]:
+    """The first named participant of the round, in the money's sentence after ``lo`` or
+    in the two sentences after it: "이번 투자에는 A, B, C가 참여했다" -> A."""
+    text = adoc.text
+    for k in range(si, min(si + 3, len(adoc.sentences))):
+        s, e = adoc.sentences[k]
+        start = lo if k == si else s
+        pm = _PARTICIPATE_RE.search(text, start, e)
+        if not pm:
+            continue
+        orgs = [o for o in adoc.in_range("ORG", start, pm.start())
+                if particle_after(text, o.end) not in ("에", "에게", "로", "으로")]
+        if orgs:
+            return orgs[chain_head(text, orgs, 0)] if len(orgs) == 1 else orgs[0]
+    return None
+
+
+def _context_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Optional[Mention]:
+    """The investor of a clause whose subject is dropped: "○○전자는 … . 그 일환으로 지난달
+    … 5천만 달러를 투자했다". Only when the money's sentence names no subject of its own
+    before the money (a topic noun such as "투자는", "시장은" is a subject: a statistic);
+    then the topic carried from the sentences before, else the headline's organization."""
+    text = adoc.text
+    head = text[sent[0]:m.start]
+    for w in re.finditer(r"([가-힣A-Za-z0-9]+)(은|는|이|가)\s", head):
+        word = w.group(1)
+        if not re.fullmatch(r"(?:올해|지난해|작년|내년|이번|최근|현재|당시|앞서|이어|또|특히|한편|이|그|올|"
+                            r"\d+(?:년|월|일|분기)|[상하]반기|회사|동사|이\s?회사)", word):
+            return None
+    topic = topic_org(adoc, sent[0])
+    if topic is not None:
+        return topic
+    return headline_org(adoc)
+
+
+def _raiser(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> bool:
+    """True when an organization raises the money: a subject ORG of the sentence, or the
+    topic carried from before ("퓨리오사AI는 … . 이번에 300억원을 유치했다")."""
+    text = adoc.text
+    if any(has_subject_particle(text, o) for o in adoc.in_range("ORG", sent[0], sent[1])):
+        return True
+    return topic_org(adoc, sent[0]) is not None or headline_org(adoc) is not None
+
+
 def _recipient(adoc: ArticleDoc, clause: tuple[int, int], investor: Optional[Mention], m: Mention) -> Optional[str]:
     text = adoc.text
     for o in adoc.in_range("ORG", clause[0], clause[1], contained=False):
@@ -176,10 +253,21 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
                                                      if x.payload is not None])
         each = pairs[si]
         clause = clause_of(adoc, sent, m.start)
-        if not _is_investment(text, clause, sent, m):
+        paren = _paren_investor(adoc, sent, m)
+        if not (_is_investment(text, clause, sent, m)
+                or (paren is not None and _ROUND_RE.search(text, sent[0], sent[1]))):
             continue
         raising = bool(_RAISING_RE.search(text, m.end, sent[1]))
-        investor = each.get(m.start) if m.start in each else _investor(adoc, sent, clause, m, raising)
+        investor = (each.get(m.start) or paren or _genitive_investor(adoc, clause, m)
+                    or _investor(adoc, sent, clause, m, raising))
+        if investor is None and raising:
+            investor = _participants(adoc, si, sent[0])
+        elif investor is None and not _PASSIVE_RE.match(text, m.end, clause[1]):  # a passive's agent is unnamed
+            investor = _context_investor(adoc, sent, m)
+        passive = bool(_PASSIVE_RE.match(text, m.end, clause[1]))
+        if investor is None and not passive and not (raising and _raiser(adoc, sent, m)):
+            # nobody puts the money in and nobody raises it: a statistic, a total or a budget
+            continue
         pm = _PERIOD_RE.search(text, clause[0], clause[1]) or _PERIOD_RE.search(text, sent[0], sent[1])
         out.append(InvestmentMention(
             m.start, m.end, m, investor, _recipient(adoc, clause, investor, m),

@@ -407,8 +407,12 @@ def _scan(text: str) -> list[_Draft]:
         _apply_prefix(text, d, floor)
         had_suffix = _apply_suffix(text, d)
         _apply_conversion(text, d)
-        if not had_suffix:
-            _apply_suffix(text, d)
+        if not had_suffix and _apply_suffix(text, d) and d.krw_text is not None:
+            # "1억 달러(1150억원) 이상": the bound after the conversion holds for both
+            if d.qualifier == "at_least":
+                d.krw_high = None
+            elif d.qualifier == "at_most":
+                d.krw_low = None
         if d.currency == "KRW":
             d.krw_low, d.krw_high = _krw_range(d)
         drafts.append(d)

@@ -145,7 +145,16 @@ def _is_tied(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c
         or (antecedent and _anaphor_org(adoc, sent, c) is not None)
         or (c.payload.unit in ("편", "건") and _after_venue(adoc, c))
         or (_WEAK_NOUN_BEFORE_RE.search(before) and _publication_context(adoc, sent))
+        # "크래프톤이 발표한 AI 논문은 … 글로벌 학회에 총 28편이 채택됐다": the paper noun is the
+        # sentence's topic however long the phrase before the count, and the count is accepted
+        or (_PAPER_TOPIC_RE.search(text, sent[0], c.start) is not None and _ACCEPTED_AFTER_RE.match(after) is not None)
     )
+
+
+#: 논문 as the topic or subject of the sentence: "발표한 AI 논문은", "논문이"
+_PAPER_TOPIC_RE = re.compile(_PAPER_NOUN + r"(?:은|는|이|가)\s")
+#: the count is what was accepted or published: "28편이 채택됐다", "5건이 실렸다"
+_ACCEPTED_AFTER_RE = re.compile(r"\s?(?:이|가|을|를)?\s?(?:\S+\s)?(?:채택|게재|등재|발표|선정|실리|실렸|통과)")
 
 
 def _publication_context(adoc: ArticleDoc, sent: tuple[int, int]) -> bool:
@@ -201,6 +210,8 @@ def _classify(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], 
     count = c.payload
     if count.unit not in PAPER_UNITS and count.qualifier != "vague":
         return None
+    if re.search(r"\d\.\d", c.text):
+        return None  # "연평균 8.4편": an average, not a number of papers
     before = text[max(sent[0], c.start - 20):c.start]
     after = text[c.end:clause[1]]
     if _CITATION_RE.search(before[-8:]):
@@ -216,10 +227,16 @@ def _classify(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], 
         return "submitted"
     if _VERB_RE.search(after) or _VERB_RE.search(text[c.start:sent[1]]):
         return "paper"
+    # a count coordinated with the next one shares its predicate: "2011년 3건, 2015년 5건이었다"
+    if tied_next and _COPULA_END_RE.search(text, c.end, sent[1]) and _VERB_RE.search(text, sent[0], sent[1]):
+        return "paper"
     # copula: "ICLR 2024 채택 논문은 모두 12편이다"
     if _COPULA_RE.match(after) and _VERB_RE.search(text[clause[0]:c.start]):
         return "paper"
     return None
+
+
+_COPULA_END_RE = re.compile(r"(?:이었다|였다|이다|에 달한다|에 달했다|에 이른다|에 이르렀다)")
 
 
 def _coordinated_with_next(text: str, c: Mention, nxt: Optional[Mention]) -> bool:
@@ -228,6 +245,9 @@ def _coordinated_with_next(text: str, c: Mention, nxt: Optional[Mention]) -> boo
         return False
     gap = text[c.end:nxt.start]
     return len(gap) <= 30 and bool(re.match(r"^\s*(?:,|와|과|및|씩,)", gap))
+
+
+_ORG_COUNT_GAP_RE = re.compile(r"\s*(?:은|는|이|가|도|으로|로|에서|에서는|에서도|이\s?총|가\s?총)?\s*(?:총|모두|약|각각)?\s*")
 
 
 def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
@@ -241,6 +261,10 @@ def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
     for m in orgs:
         if m.end <= c.start and re.fullmatch(r"(?:의)?\s*" + _PAPER_NOUN + r"(?:은|는|이|가)?\s*", text[m.end:c.start]):
             return m, True
+    # a list of organizations each with its count: "ETRI가 275건, 지질자원연구원 139건", "KIST로 879건"
+    near = [m for m in orgs if m.end <= c.start]
+    if near and _ORG_COUNT_GAP_RE.fullmatch(text, near[-1].end, c.start) and not _PARTNER_RE.match(text, near[-1].end):
+        return near[-1], True
     before = [m for m in orgs if lo <= m.start and m.end <= c.start and not _org_is_part(adoc, m, c.start)]
     for i in range(len(before) - 1, -1, -1):
         if has_subject_particle(text, before[i], SUBJECT_PARTICLES):
@@ -258,6 +282,48 @@ def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
     if group is not None:
         return group, True
     return topic_org(adoc, s) or carry or _headline_org(adoc) or main_org(adoc), False
+
+
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})년")
+
+
+def _year_before(adoc: ArticleDoc, clause: tuple[int, int], c: Mention) -> Optional[int]:
+    """The year written nearest before the count in its clause: "2011년 3건, 2015년 5건".
+    Years coordinated before 각각 pair with the counts after it in order: "2017년과 2018년에는
+    각각 12건과 19건" gives 12 to 2017 and 19 to 2018."""
+    text = adoc.text
+    years = list(_YEAR_RE.finditer(text, clause[0], c.start))
+    if not years:
+        return None
+    each = _EACH_WORD_RE.search(text, years[-1].end(), c.start)
+    if each and len(years) > 1:
+        after = [m for m in adoc.in_range("COUNT", each.end(), c.end, contained=False)]
+        idx = len(after) - 1
+        if 0 <= idx < len(years):
+            return int(years[idx].group(1))
+    return int(years[-1].group(1))
+
+
+_EACH_WORD_RE = re.compile(r"각각|각자|저마다")
+
+
+def _edition_year(adoc: ArticleDoc, venues: tuple[Mention, ...], before: int) -> Optional[int]:
+    """The edition the article names for the count's venue elsewhere: a count over "CVPR" in
+    an article about "CVPR 2021" is a 2021 count. The nearest edition before the count,
+    else the headline's, else the first after it; None when the venues disagree."""
+    if not venues:
+        return None
+    names = {v.canonical or v.text for v in venues}
+    found: set[int] = set()
+    for name in names:
+        eds = [m for m in adoc.by_label("VENUE") if (m.canonical or m.text) == name and m.year is not None]
+        head = _headline(adoc)
+        heads = [v for v in (head.venues if head else ()) if (v.canonical or v.text) == name and v.year is not None]
+        prior = [m for m in eds if m.end <= before]
+        pick = prior[-1] if prior else (heads[0] if heads else (eds[0] if eds else None))
+        if pick is not None:
+            found.add(pick.year)
+    return found.pop() if len(found) == 1 else None
 
 
 def _org_is_part(adoc: ArticleDoc, m: Mention, limit: int) -> bool:
@@ -376,10 +442,12 @@ def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
                     venues = from_context.venues
             years = {v.year for v in venues}
             year = years.pop() if len(years) == 1 and None not in years else (
-                relative_year(text, clause[0], clause[1], pub_year)
+                _year_before(adoc, clause, c)
+                or relative_year(text, clause[0], clause[1], pub_year)
                 or relative_year(text, sent[0], c.start, pub_year)
                 or (antecedent.year if anaphoric else None)
-                or (from_context.year if from_context is not None else None))
+                or (from_context.year if from_context is not None else None)
+                or _edition_year(adoc, venues, c.start))
             if from_context is not None:
                 said = "venue, year" if year is not None and year in {v.year for v in venues} else "venue"
                 context.extend(f"{k}: {from_context.where}" for k in said.split(", "))
@@ -388,6 +456,9 @@ def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
                 first_venues = venues
             if kind in ("paper", "submitted") and c.start not in each and not shared and \
                     _aggregate_owner(adoc, sent, clause, c, named and not anaphoric):
+                kind = "total"
+            if kind == "paper" and not named and not anaphoric and c.start not in each and not shared and \
+                    _unowned_total(adoc, sent, c):
                 kind = "total"
             antecedent = _Antecedent(org if kind != "total" else None, venues, year, c.end)
             if kind in ("submitted", "total"):
@@ -521,7 +592,7 @@ def _context_venues(adoc: ArticleDoc, si: int, sent: tuple[int, int], c: Mention
         if head is not None and head.venues and value in head.counts:
             return _Source(head.venues, _head_year(head, pub_year), "headline", ", ".join(v.text for v in head.venues))
     if not _VENUE_DEIXIS_RE.search(text, sent[0], sent[1]):
-        return None
+        return _carried_venues(adoc, si, sent, pub_year, org)
     para_start = text.rfind("\n", 0, sent[0]) + 1
     earlier = range(si - 1, -1, -1)
     for k in earlier:
@@ -542,6 +613,56 @@ def _context_venues(adoc: ArticleDoc, si: int, sent: tuple[int, int], c: Mention
         venues = _venues_between(adoc, s[0], s[1])
         if venues:
             return _sentence_source(adoc, k, venues, pub_year) if _one_venue(venues) else None
+    return None
+
+
+#: a count over many or unnamed venues, or over a period: it takes no venue from context
+_BROAD_SCOPE_RE = re.compile(r"학회들|\d+\s?개\s?(?:학회|학술대회|저널|학술지)|여러\s?학회|국내외|국제\s?학회|학술지|저널|"
+                             r"한\s?해|지금까지|누적|그동안|역대|매년|연간|통산|전체|모두\s?합|최근\s?\d+\s?년")
+
+
+def _same_frame(orgs, org: Optional[Mention]) -> bool:
+    """A count that names its own organization takes venues only from a sentence about
+    the same organization (or about none): "카이스트는 ICML에서 3편을 냈다. 서울대는 2건"
+    gives 서울대 no ICML."""
+    if org is None:
+        return True
+    names = {o.canonical or o.text for o in orgs}
+    return not names or (org.canonical or org.text) in names
+
+
+def _carried_venues(adoc: ArticleDoc, si: int, sent: tuple[int, int], pub_year: Optional[int],
+                    org: Optional[Mention] = None) -> Optional[_Source]:
+    """Venues a count sentence that names none carries from the discourse, as Korean
+    carries a dropped topic: "카이스트는 NeurIPS와 ICML에서 성과를 냈다. 2011년 3건, …".
+    The nearest of the two sentences before it in its paragraph that names venues, else
+    the headline's venues, else the article's one venue so far. None for a count over
+    many, unnamed venues or a period ("글로벌 10개 학회에 총 15건", "지금까지 총 234편")."""
+    text = adoc.text
+    if _BROAD_SCOPE_RE.search(text, sent[0], sent[1]):
+        return None
+    para_start = text.rfind("\n", 0, sent[0]) + 1
+    for k in range(si - 1, max(-1, si - 3), -1):
+        s = adoc.sentences[k]
+        if s[1] <= para_start:
+            break
+        venues = _venues_between(adoc, s[0], s[1])
+        if venues:
+            if not _same_frame(adoc.in_range("ORG", s[0], s[1]), org):
+                return None
+            return _sentence_source(adoc, k, venues, pub_year)
+    head = _headline(adoc)
+    if head is not None and head.venues:
+        if not _same_frame(head.orgs, org):
+            return None
+        return _Source(head.venues, _head_year(head, pub_year), "headline", ", ".join(v.text for v in head.venues))
+    so_far = _venues_between(adoc, 0, sent[0])
+    if _one_venue(so_far):
+        k = adoc.sent_idx(so_far[0].start)
+        s = adoc.sentences[k]
+        if not _same_frame(adoc.in_range("ORG", s[0], s[1]), org):
+            return None
+        return _sentence_source(adoc, k, so_far, pub_year)
     return None
 
 
@@ -641,6 +762,24 @@ def _aggregate_owner(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int,
     return bool(topic) and (value >= 300 or bool(_FIELD_FIGURE_RE.search(text, sent[0], sent[1])))
 
 
+#: a share of a whole: "그 중 26%인 1360편"
+_SHARE_RE = re.compile(r"\d+(?:\.\d+)?\s?%\s?(?:인|에 해당하는|가량인)\s?$")
+#: one organization's papers at one venue in one year are far fewer than this
+FIELD_TOTAL_MIN = 500
+
+
+def _unowned_total(adoc: ArticleDoc, sent: tuple[int, int], c: Mention) -> bool:
+    """A count whose sentence names no organization is the event's, not an inferred
+    organization's, when it is about submissions ("651편이 제출돼 200편이 채택"), a share
+    of a whole ("26%인 1360편"), or too large for one organization (>= FIELD_TOTAL_MIN)."""
+    text = adoc.text
+    if adoc.in_range("ORG", sent[0], sent[1]):
+        return False
+    value = c.payload.value
+    return bool(_FIELD_FIGURE_RE.search(text, sent[0], sent[1]) or _SHARE_RE.search(text, sent[0], c.start)
+                or (value is not None and value >= FIELD_TOTAL_MIN))
+
+
 def _drop_restatements(found: list[PaperCountMention]) -> list[PaperCountMention]:
     """Drop a count whose org was only inferred when the same count and venues are
     stated elsewhere with a named org: a sub-headline ("ICML·뉴립스·ECCV서 9편 채택")
@@ -649,4 +788,9 @@ def _drop_restatements(found: list[PaperCountMention]) -> list[PaperCountMention
         return (p.count, p.count_text if p.count is None else None, frozenset(v.canonical for v in p.venues))
 
     named = {key(p) for p in found if p.org_explicit}
-    return [p for p in found if p.org_explicit or key(p) not in named]
+    kept = [p for p in found if p.org_explicit or key(p) not in named]
+    # "논문 28편 글로벌 학회 채택" (a sub-headline) and "… ICLR를 포함한 학회에 총 28편이 채택됐다":
+    # the same organization's same count, once without its venues, is one fact
+    org_key = lambda p: p.org.canonical or p.org.text if p.org else None  # noqa: E731
+    placed = {(org_key(p), p.count) for p in kept if p.venues and p.count is not None}
+    return [p for p in kept if p.venues or p.count is None or (org_key(p), p.count) not in placed]
