@@ -119,7 +119,8 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], 
             if _LEAD_RE.match(text, o.end):
                 return o
         return None
-    subj = [o for o in orgs if has_subject_particle(text, o) and not is_included_part(text, o, e)]
+    subj = [o for o in orgs if has_subject_particle(text, o) and not is_included_part(text, o, e)
+            and not _is_reporter(text, o, e)]
     # the topic (은/는) is the main clause's subject; a 가-subject may sit in a relative
     # clause ("카카오는 카카오벤처스가 조성하는 펀드에 출자")
     topics = [o for o in subj if particle_after(text, o.end) in ("은", "는")]
@@ -143,6 +144,22 @@ _GENITIVE_RE = re.compile(r"의\s")
 _PARTICIPATE_RE = re.compile(r"참여|참가|공동\s?투자|주도|리드")
 #: a sentence about a round: "□□은행(100억원), ○○벤처스(20억원) 등이 참여했다"
 _ROUND_RE = re.compile(r"투자|라운드|참여|출자|펀딩")
+
+
+#: a quotative ending: "…투입할 계획이라고 월스트리트저널이 보도했다", "…라며 전했다"
+_QUOTATIVE_RE = re.compile(r"(?:다고|라고|이라며|라며|다며)\s")
+_REPORT_VERB_RE = re.compile(r"보도|전했|인용|외신|알렸")
+
+
+def _is_reporter(text: str, o: Mention, sent_end: int) -> bool:
+    """The organization reports the event, it does not invest: the subject of a reporting
+    verb after a quoted clause ("…투자할 계획이라고 ○○일보가 보도했다"), or a source
+    ("○○에 따르면")."""
+    if text.startswith("에 따르면", o.end) or text.startswith(" 보도에 따르면", o.end):
+        return True
+    tail = text[o.end:sent_end]
+    head = text[max(0, o.start - 12):o.start]
+    return bool(_REPORT_VERB_RE.search(tail[:40]) and (_QUOTATIVE_RE.search(head) or "보도" in tail[:40]))
 
 
 def _paren_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Optional[Mention]:

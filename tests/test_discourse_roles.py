@@ -1,0 +1,119 @@
+"""Roles read across sentences: each construction of issue 24 on short passages of our own.
+
+Korean drops subjects. An investor, an organization, a venue or a year may come from the
+sentence before or from the headline; "never invented" means never an organization the
+passage does not give for that role. Every passage here was written for this test.
+"""
+from __future__ import annotations
+
+import pytest
+
+from models.extract.investment import extract_investments
+from models.extract.money import find_money
+from models.extract.papers import extract_paper_counts
+
+
+def _inv(analyzer, text, title=None):
+    adoc = analyzer.analyse_text(text)
+    if title is not None:
+        adoc.title = title
+    return [(i.money.text, i.investor.text if i.investor else None) for i in extract_investments(adoc)]
+
+
+def _pc(analyzer, text):
+    adoc = analyzer.analyse_text(text)
+    return [(p.org.text if p.org else None, tuple(v.canonical or v.text for v in p.venues), p.year, p.count)
+            for p in extract_paper_counts(adoc)]
+
+
+# --- investments --------------------------------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    # a dropped subject: the topic of the sentence before invests
+    ("삼성전자는 로봇 사업을 키우고 있다. 그 일환으로 지난달 캐나다 스타트업에 5000만 달러를 투자했다.",
+     [("5000만 달러", "삼성전자")]),
+    # a genitive names the investor
+    ("카카오의 두나무 500억원 투자는 업계의 관심을 모았다.", [("500억원", "카카오")]),
+    # 로부터 + 받다: the source invests, the subject receives
+    ("업스테이지는 기업가치를 인정받고 한국투자파트너스로부터 300억원의 투자를 받았다.",
+     [("300억원", "한국투자파트너스")]),
+    # a round that lists its investors with their amounts in parentheses
+    ("이번 라운드에는 산업은행(100억원), 스마일게이트인베스트먼트(20억원) 등이 참여했다.",
+     [("100억원", "산업은행"), ("20억원", "스마일게이트인베스트먼트")]),
+    # the participants named in the next sentence: the first named leads the record
+    ("리벨리온은 300억원 규모의 시리즈B 투자를 유치했다. 이번 투자에는 KT, 산업은행, 미래에셋벤처투자가 참여했다.",
+     [("300억원", "KT")]),
+    # the outlet that reports the plan is not its investor
+    ("한빛반도체가 인디애나주에 40억 달러(약 5조3620억 원)를 투입할 계획이라고 월스트리트저널(WSJ)이 26일 보도했다.",
+     [("40억 달러(약 5조3620억 원)", "한빛반도체")]),
+    # a name the tagger splits ("…베스트먼트") is the whole word
+    ("메디치인베스트먼트가 30억원을 투자했다.", [("30억원", "메디치인베스트먼트")]),
+])
+def test_investor_roles(analyzer, text, expected):
+    assert _inv(analyzer, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "올해 상반기 국내 스타트업 투자는 3조5000억원으로 집계됐다.",
+    "국내 벤처투자 시장은 지난해 6조원을 넘어섰다.",
+    "누적 투자액은 1200억원에 이른다.",
+])
+def test_statistics_are_not_investments(analyzer, text):
+    assert _inv(analyzer, text) == []
+
+
+def test_raising_without_a_named_investor_has_no_investor(analyzer):
+    # the round's investors are not named: the record stays, its investor is empty, never invented
+    assert _inv(analyzer, "퓨리오사AI는 이번에 800억원 규모의 투자를 유치했다고 밝혔다.") == [("800억원", None)]
+
+
+def test_bound_after_a_conversion_holds_for_the_won_amount():
+    m = find_money("우버는 1억 달러(1150억원) 이상을 투자한다")[0]
+    assert (m.text, m.qualifier, m.krw_low, m.krw_high) == ("1억 달러(1150억원) 이상", "at_least", 115000000000, None)
+
+
+# --- paper counts -------------------------------------------------------------------------
+def test_series_of_years_each_with_its_count_and_the_venues_before(analyzer):
+    text = ("카이스트는 NeurIPS와 ICML에서 꾸준히 성과를 냈다. "
+            "카이스트의 채택 논문은 2011년 3건, 2015년 5건이었다.")
+    assert _pc(analyzer, text) == [("카이스트", ("NeurIPS", "ICML"), 2011, 3),
+                                   ("카이스트", ("NeurIPS", "ICML"), 2015, 5)]
+
+
+def test_years_coordinated_before_each(analyzer):
+    text = "카이스트는 NeurIPS에서 성과를 냈다. 2017년과 2018년에는 각각 12건과 19건의 논문이 채택됐다."
+    assert [(p[2], p[3]) for p in _pc(analyzer, text)] == [(2017, 12), (2018, 19)]
+
+
+def test_a_far_paper_topic_ties_the_count(analyzer):
+    text = ("한빛게임즈가 발표한 AI 논문은 세계 최고 권위를 가진 뉴립스(NeurIPS), 국제머신러닝학회(ICML)를 "
+            "포함한 글로벌 학회에 총 28편이 채택됐다.")
+    assert [(p[1], p[3]) for p in _pc(analyzer, text)] == [(("NeurIPS", "ICML"), 28)]
+
+
+def test_a_new_topic_takes_no_venue_from_another_organizations_sentence(analyzer):
+    text = "카이스트는 ICML 2024에서 논문 3편을 발표했다. 서울대는 논문 2건이 채택됐다."
+    assert _pc(analyzer, text) == [("카이스트", ("ICML",), 2024, 3), ("서울대", (), None, 2)]
+
+
+def test_a_count_over_many_venues_takes_no_venue_from_context(analyzer):
+    text = "카카오브레인은 CVPR에서 성과를 냈다. 카카오브레인은 올해 글로벌 10개 학회에 총 15건의 논문을 등재했다."
+    assert [(p[1], p[3]) for p in _pc(analyzer, text)] == [((), 15)]
+
+
+def test_organizations_listed_each_with_a_count(analyzer):
+    text = "출연연 가운데 ETRI가 275건, 한국과학기술연구원 139건의 논문을 발표했다."
+    assert [(p[0], p[3]) for p in _pc(analyzer, text)] == [("ETRI", 275), ("한국과학기술연구원", 139)]
+
+
+def test_edition_year_from_elsewhere_in_the_article(analyzer):
+    text = "CVPR 2021이 막을 내렸다. 서울대 연구진은 CVPR에서 논문 17편을 발표했다."
+    assert _pc(analyzer, text) == [("서울대", ("CVPR",), 2021, 17)]
+
+
+@pytest.mark.parametrize("text", [
+    "올해 학회에는 5150편의 논문이 제출됐지만 그 중 26%인 1360편만 채택됐다.",
+    "이번 행사에서는 651편의 논문이 제출돼 200편의 논문이 채택됐다.",
+    "카이스트 연구진은 지난 10년간 연평균 8.4편의 논문을 ISSCC에 발표했다.",
+])
+def test_totals_shares_and_averages_are_no_organizations_count(analyzer, text):
+    assert _pc(analyzer, text) == []
