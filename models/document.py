@@ -108,6 +108,22 @@ _YEAR_BEFORE_RE = re.compile(
 _YEAR_AFTER_RE = re.compile(r"(?:\s?\([^()]{1,30}\))?\)?\s?['’]?((?:19|20)\d{2})(?![\d년])")
 
 
+#: "‘2021 국제 컴퓨터 비전 및 패턴인식 학술대회(Computer Vision …, CVPR)’": an edition year
+#: that opens the name the parenthesis glosses
+_GLOSSED_YEAR_RE = re.compile(r"(?:^|['‘\"“\s])((?:19|20)\d{2})\s(?:[^\s()]+\s){0,8}[^\s()]*$")
+
+
+def _glossed_edition(text: str, m: Mention) -> Optional[int]:
+    """The edition of a venue written inside the parenthesis that glosses a name opening
+    with a year: "2021 국제 … 학술대회(…, CVPR)" is CVPR 2021."""
+    lo = max(0, m.start - 80)
+    opening = text.rfind("(", lo, m.start)
+    if opening < 0 or ")" in text[opening:m.start]:
+        return None
+    hit = _GLOSSED_YEAR_RE.search(text[max(0, opening - 60):opening])
+    return int(hit.group(1)) if hit else None
+
+
 def _venue_year(text: str, m: Mention) -> Mention:
     """Editions the gazetteer's "VENUE YYYY" form misses.
 
@@ -117,8 +133,11 @@ def _venue_year(text: str, m: Mention) -> Mention:
     if m.label != "VENUE" or m.year is not None:
         return m
     after = _YEAR_AFTER_RE.match(text, m.end)
+    glossed = _glossed_edition(text, m)
     if after:
         y, edition = int(after.group(1)), True
+    elif glossed is not None:
+        y, edition = glossed, True
     else:
         before = _YEAR_BEFORE_RE.search(text[max(0, m.start - 24):m.start])
         if not before:

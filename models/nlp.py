@@ -29,7 +29,10 @@ for _name, _default in (("canonical", None), ("norm", None), ("source", None), (
 
 # Sentence ends: 다. 요. ? ! 。 and line breaks. A period between digits (3.5) or
 # inside an abbreviation followed by a non-space is not an end.
-_SENT_END = re.compile(r"(?<=[.?!。])[\"'”’」』)\]]*(?=\s)|\n+")
+_SENT_END = re.compile(r"(?<=[.?!。])[\"'”’」』)\]]*(?=\s)|\n+"
+                       # scraped text that lost the space after a period: "채택됐다.CVPR은",
+                       # "밝혔다.한편" (a syllable, an end mark, then a word; never 3.5 nor co.kr)
+                       r"|(?<=[가-힣][.?!])(?=[가-힣A-Z“‘\"'(\[])")
 
 
 #: Longest sentence: a longer stretch without a sentence end (a run-on list, a table

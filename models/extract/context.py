@@ -126,7 +126,7 @@ def distribute_each(adoc: ArticleDoc, sent: tuple[int, int], items: Sequence[Men
         return {}
     # the subject chain: the last topic-marked org and the coordinated orgs before it
     for i in range(len(orgs) - 1, -1, -1):
-        if has_subject_particle(text, orgs[i], TOPIC_PARTICLES):
+        if has_subject_particle(text, orgs[i], TOPIC_PARTICLES + ("에서", "에서는", "에선")):
             head = chain_head(text, orgs, i)
             chain = orgs[head:i + 1]
             if len(chain) == len(after[:len(chain)]) and len(chain) >= 2:

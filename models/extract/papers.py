@@ -147,12 +147,51 @@ def _is_tied(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c
         or (_WEAK_NOUN_BEFORE_RE.search(before) and _publication_context(adoc, sent))
         # "크래프톤이 발표한 AI 논문은 … 글로벌 학회에 총 28편이 채택됐다": the paper noun is the
         # sentence's topic however long the phrase before the count, and the count is accepted
-        or (_PAPER_TOPIC_RE.search(text, sent[0], c.start) is not None and _ACCEPTED_AFTER_RE.match(after) is not None)
+        or (_PAPER_TOPIC_RE.search(text, sent[0], c.start) is not None and (
+            _ACCEPTED_AFTER_RE.match(after) is not None
+            or (_SERIES_AFTER_RE.match(text, c.end) is not None and _CHANGE_VERB_RE.search(text, c.end, sent[1]))))
+        or _in_paper_list(adoc, sent, clause, c)
     )
 
 
+#: after a count in a list or a ranking: "275건으로", "139건,", "879건이고", "270건 순이다", "17편의 실적"
+_LIST_AFTER_RE = re.compile(r"\s*(?:으로|로|이고|이며|이다|이었다|였다|,|\s?순이다|\s?순으로|의\s(?:역대\s\S+\s)?(?:실적|성과|기록))")
+#: a count that modifies another noun: "30건의 특허", "3편의 영화"
+_OTHER_NOUN_AFTER_RE = re.compile(r"\s*의\s(?!" + _PAPER_NOUN + r"|논문|역대|실적|성과|기록|정규|연구)")
+_PAPER_WORD_RE = re.compile(r"논문|SCI|학술지|학회|학술대회|저널")
+
+
+def _in_paper_list(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c: Mention) -> bool:
+    """A count in a list or ranking of organizations' papers: "ETRI가 275건으로 가장 많은
+    논문을 발표했다", "지질자원연구원 139건, 한의학연구원 122건, 기계연구원이 112건을
+    발표했다", "KIST로 879건이고, 생명연 330건 순이다", "서울대가 17편의 실적을 거뒀다". The
+    count is in 건 or 편, an organization stands right before it, and papers are what this
+    sentence or the one before counts; or the clause ends in a publication verb."""
+    if c.payload.unit not in ("건", "편"):
+        return False
+    text = adoc.text
+    after = text[c.end:clause[1]]
+    if _OTHER_NOUN_AFTER_RE.match(after):
+        return False
+    si = adoc.sent_idx(c.start)
+    prev = adoc.sentences[si - 1] if si > 0 else sent
+    if not (_PAPER_WORD_RE.search(text, sent[0], sent[1]) or _PAPER_WORD_RE.search(text, prev[0], prev[1])
+            or adoc.in_range("VENUE", prev[0], sent[1])):
+        return False
+    orgs = [m for m in adoc.in_range("ORG", sent[0], c.start)]
+    org_before = bool(orgs) and _ORG_COUNT_GAP_RE.fullmatch(text, orgs[-1].end, c.start) is not None
+    if org_before and (_LIST_AFTER_RE.match(after) or _VERB_RE.search(after)):
+        return True
+    # "각각 322건, 298건, 289건을 발표했다", "2017년에는 170건으로 줄며": the clause publishes
+    return bool(re.match(r"\s*(?:을|를|이|가)?\s*(?:발표|게재|등재|채택)", after)) or bool(
+        org_before is False and re.match(r"\s*(?:,|과|와)", after) and _VERB_RE.search(text, c.end, sent[1]))
+
+
 #: 논문 as the topic or subject of the sentence: "발표한 AI 논문은", "논문이"
-_PAPER_TOPIC_RE = re.compile(_PAPER_NOUN + r"(?:은|는|이|가)\s")
+_PAPER_TOPIC_RE = re.compile(_PAPER_NOUN + r"(?:\s?수|\s?건수|\s?편수)?(?:은|는|이|가)\s")
+#: a series of counts that changes: "논문 수가 2011년 3건에서 2015년 5건, … 19건으로 늘었다"
+_SERIES_AFTER_RE = re.compile(r"\s?(?:에서|으로|로|,|과|와)")
+_CHANGE_VERB_RE = re.compile(r"늘|증가|줄|감소|확대|성장|급증|두\s?배")
 #: the count is what was accepted or published: "28편이 채택됐다", "5건이 실렸다"
 _ACCEPTED_AFTER_RE = re.compile(r"\s?(?:이|가|을|를)?\s?(?:\S+\s)?(?:채택|게재|등재|발표|선정|실리|실렸|통과)")
 
@@ -202,6 +241,10 @@ def _venues_ending_in(adoc: ArticleDoc, lo: int, hi: int) -> list[Mention]:
     return ms[bisect.bisect_left(ends, lo):bisect.bisect_right(ends, hi)]
 
 
+#: 연구 as a word ("45건의 연구 성과"), not inside a name (한의학연구원, 연구소, 연구진)
+_RESEARCH_WORD_RE = re.compile(r"(?<![가-힣])연구(?![원소실진팀단])")
+
+
 def _classify(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c: Mention, antecedent: bool,
               tied_next: bool) -> Optional[str]:
     """``"paper"``, ``"submitted"`` (papers, but submissions: an antecedent for 이중,
@@ -220,7 +263,12 @@ def _classify(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], 
         return None
     if _RESTATE_RE.search(after):
         return None
-    if "연구" in after[:12] and "논문" not in after[:12] and not _PUBLICATION_CONTEXT_RE.search(
+    if _in_paper_list(adoc, sent, clause, c) and not _SUBMIT_RE.search(after[:40]):
+        return "paper"
+    if _PAPER_TOPIC_RE.search(text, sent[0], c.start) and _SERIES_AFTER_RE.match(text, c.end) \
+            and _CHANGE_VERB_RE.search(text, c.end, sent[1]):
+        return "paper"  # one count of a series that grows: "2011년 3건에서 … 19건으로 늘었다"
+    if _RESEARCH_WORD_RE.search(after[:12]) and "논문" not in after[:12] and not _PUBLICATION_CONTEXT_RE.search(
             text[sent[0]:sent[1]].replace(after[:12], "")):
         return None  # "45건의 연구 성과" counts only in a publication context
     if _SUBMIT_RE.search(after[:40]):
@@ -297,10 +345,14 @@ def _year_before(adoc: ArticleDoc, clause: tuple[int, int], c: Mention) -> Optio
         return None
     each = _EACH_WORD_RE.search(text, years[-1].end(), c.start)
     if each and len(years) > 1:
+        # the coordinated years are those after the last count before 각각
+        counts_before = [m for m in adoc.in_range("COUNT", clause[0], each.start(), contained=False)]
+        floor = counts_before[-1].end if counts_before else clause[0]
+        group = [y for y in years if y.start() >= floor]
         after = [m for m in adoc.in_range("COUNT", each.end(), c.end, contained=False)]
         idx = len(after) - 1
-        if 0 <= idx < len(years):
-            return int(years[idx].group(1))
+        if 0 <= idx < len(group):
+            return int(group[idx].group(1))
     return int(years[-1].group(1))
 
 
@@ -618,7 +670,7 @@ def _context_venues(adoc: ArticleDoc, si: int, sent: tuple[int, int], c: Mention
 
 #: a count over many or unnamed venues, or over a period: it takes no venue from context
 _BROAD_SCOPE_RE = re.compile(r"학회들|\d+\s?개\s?(?:학회|학술대회|저널|학술지)|여러\s?학회|국내외|국제\s?학회|학술지|저널|"
-                             r"한\s?해|지금까지|누적|그동안|역대|매년|연간|통산|전체|모두\s?합|최근\s?\d+\s?년")
+                             r"한\s?해|지금까지|누적|그동안|매년|연간|통산|전체|모두\s?합|최근\s?\d+\s?년")
 
 
 def _same_frame(orgs, org: Optional[Mention]) -> bool:
