@@ -146,7 +146,13 @@ def topic_org(adoc: ArticleDoc, before: int, max_sents: int = 8) -> Optional[Men
     for m in reversed(cands):
         if has_subject_particle(text, m, TOPIC_PARTICLES) and not is_included_part(text, m, before):
             return m
+        # a cleft names the topic too: "가장 활발하게 투자하는 곳은 리가켐바이오다."
+        if _CLEFT_RE.match(text, m.end):
+            return m
     return None
+
+
+_CLEFT_RE = re.compile(r"(?:이)?다\.")
 
 
 _GROUP_TOPIC_RE = re.compile(r"(?:이|그|같은|해당|동)?\s?(연구실|연구팀|연구진|연구소|연구원|센터|랩)(?:은|는|이|가|도)\s")

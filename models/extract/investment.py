@@ -80,6 +80,9 @@ class InvestmentMention:
 def _is_investment(text: str, clause: tuple[int, int], sent: tuple[int, int], m: Mention) -> bool:
     # words tied to the money: up to the clause end after it, a few words before it
     after = text[m.end:min(clause[1], m.end + 30)]
+    if _LIST_SEP_RE.match(text, m.end):
+        # "산업부가 15억원, 삼성전자가 7억원을 투자한다": a listed amount shares the list's verb
+        after = text[m.end:clause[1]]
     before = text[max(sent[0], m.start - 14):m.start]
     # the noun the amount measures: "8000억달러의 기금", "5300만원 상당의 물품", "1억원(추징금)"
     head = re.sub(r"^\s*[)(]?\s*(?:의|규모의|규모|가량의|정도의)?\s*", "", after)
@@ -112,9 +115,13 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], 
     if raising:
         # "엔비디아와 인텔 등으로부터 … 투자를 받았다": the first named source invests;
         # with no source named the investor is unknown (the subject is the recipient)
-        for i, o in enumerate(orgs):
-            if _FROM_RE.match(text, o.end):
-                return orgs[chain_head(text, orgs, i)]
+        # "세쿼이어캐피탈로부터 1억달러, 블랙록으로부터 3억달러를 유치": the source nearest
+        # before each amount, else the first one after it
+        sources = [i for i, o in enumerate(orgs) if _FROM_RE.match(text, o.end)]
+        before = [i for i in sources if orgs[i].end <= m.start]
+        if before or sources:
+            i = before[-1] if before else sources[0]
+            return orgs[chain_head(text, orgs, i)]
         for o in orgs:
             if _LEAD_RE.match(text, o.end):
                 return o
@@ -163,24 +170,57 @@ def _is_reporter(text: str, o: Mention, sent_end: int) -> bool:
 
 
 def _paren_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Optional[Mention]:
-    """The organization whose parenthesis holds the amount: "□□은행(100억원), ○○벤처스(20억원)"."""
+    """The organization whose parenthesis holds the amount: "□□은행(100억원), ○○벤처스(20억원)".
+    A name the tagger missed counts when it is written like an investor (``…투자``, ``…캐피탈``,
+    ``…벤처스``, ``…파트너스``, ``…은행`` …)."""
     text = adoc.text
     for o in reversed(adoc.in_range("ORG", sent[0], m.start)):
         if _PAREN_OPEN_RE.search(text[o.end:m.start]) and len(text[o.end:m.start]) <= 5:
             return o
         break
+    word = _NAME_BEFORE_PAREN_RE.search(text, max(sent[0], m.start - 40), m.start)
+    if word and _INVESTOR_SUFFIX_RE.search(word.group(1)):
+        return Mention(word.start(1), word.end(1), word.group(1), "ORG", "rule")
     return None
+
+
+#: the word right before "(" that holds an amount: "에이스투자금융(24억원)"
+_NAME_BEFORE_PAREN_RE = re.compile(r"(?:^|(?<=[\s,·▲△■□◆●]))([가-힣A-Za-z0-9&]{2,30})\s?[(（]\s?(?:약\s?)?$")
+#: how an investor's name ends: a fund, a bank, a venture capital or an investment house
+_INVESTOR_SUFFIX_RE = re.compile(r"(?<=[가-힣A-Za-z0-9&]{2})(?:투자|투자금융|투자증권|증권|캐피탈|캐피털|벤처스|벤처투자|인베스트먼트|인베스트|파트너스|"
+                                 r"자산운용|운용|은행|금융|펀드|홀딩스|Capital|Ventures|Partners|Investment)$")
+#: a name right before its amount in a list: "현대자동차 8,020억원, 현대모비스 3,240억원"
+_NAME_AMOUNT_GAP_RE = re.compile(r"\s*(?:이|가|은|는|도)?\s*(?:총|약|각각)?\s*")
+
+
+def _listed_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Optional[Mention]:
+    """"산업부가 15억원, 삼성전자가 7억5,000만원, SK하이닉스는 5억원을 부담한다": in a list of
+    amounts, each organization stands right before its own."""
+    text = adoc.text
+    if not _LIST_SEP_RE.search(text, m.end, min(sent[1], m.end + 3)) and not _LIST_SEP_RE.search(
+            text, max(sent[0], m.start - 40), m.start):
+        return None
+    before = adoc.in_range("ORG", sent[0], m.start)
+    if before and _NAME_AMOUNT_GAP_RE.fullmatch(text, before[-1].end, m.start):
+        return before[-1]
+    return None
+
+
+_LIST_SEP_RE = re.compile(r"[,·]")
 
 
 def _genitive_investor(adoc: ArticleDoc, clause: tuple[int, int], m: Mention) -> Optional[Mention]:
     """"카카오의 500억 투자": an ORG in the genitive before the money, with at most a short
     noun phrase (the recipient) between, and an investing noun right after the money."""
     text = adoc.text
-    if not re.match(r"\s?(?:규모의\s?|규모\s?)?(?:투자|출자|지분\s?투자)", text[m.end:m.end + 12]):
+    # "네이버웹툰의 에이투지 투자(400억원)": the amount in parentheses after the investing noun
+    in_paren = re.search(r"(?:투자|출자)\s?[(（]\s?(?:약\s?)?$", text[max(clause[0], m.start - 8):m.start])
+    if not in_paren and not re.match(r"\s?(?:규모의\s?|규모\s?)?(?:투자|출자|지분\s?투자)", text[m.end:m.end + 12]):
         return None
+    limit = 24 if in_paren else 16
     for o in reversed(adoc.in_range("ORG", clause[0], m.start)):
         gap = text[o.end:m.start]
-        if _GENITIVE_RE.match(gap) and len(gap) <= 16 and not re.search(r"[은는이가]\s", gap):
+        if _GENITIVE_RE.match(gap) and len(gap) <= limit and not re.search(r"[은는이가]\s", gap):
             return o
     return None
 
@@ -276,7 +316,7 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
             continue
         raising = bool(_RAISING_RE.search(text, m.end, sent[1]))
         investor = (each.get(m.start) or paren or _genitive_investor(adoc, clause, m)
-                    or _investor(adoc, sent, clause, m, raising))
+                    or _listed_investor(adoc, sent, m) or _investor(adoc, sent, clause, m, raising))
         if investor is None and raising:
             investor = _participants(adoc, si, sent[0])
         elif investor is None and not _PASSIVE_RE.match(text, m.end, clause[1]):  # a passive's agent is unnamed

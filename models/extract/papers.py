@@ -333,6 +333,7 @@ def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
 
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})년")
+_CLAUSE_YEAR_RE = re.compile(r"(?:19|20)\d{2}년|재작년|지난해|작년|전년|내년")
 
 
 def _year_before(adoc: ArticleDoc, clause: tuple[int, int], c: Mention) -> Optional[int]:
@@ -493,6 +494,8 @@ def extract_paper_counts(adoc: ArticleDoc) -> list[PaperCountMention]:
                 if from_context is not None:
                     venues = from_context.venues
             years = {v.year for v in venues}
+            if not any(v.edition for v in venues) and _CLAUSE_YEAR_RE.search(text, clause[0], c.start):
+                years = set()  # "지난해 CVPR에서 1편": the clause's own year beats an edition carried over
             year = years.pop() if len(years) == 1 and None not in years else (
                 _year_before(adoc, clause, c)
                 or relative_year(text, clause[0], clause[1], pub_year)
@@ -673,14 +676,19 @@ _BROAD_SCOPE_RE = re.compile(r"학회들|\d+\s?개\s?(?:학회|학술대회|저�
                              r"한\s?해|지금까지|누적|그동안|매년|연간|통산|전체|모두\s?합|최근\s?\d+\s?년")
 
 
+_RANK_RE = re.compile(r"\d+\s?위(?![가-힣])|순위")
+
+
 def _same_frame(orgs, org: Optional[Mention]) -> bool:
     """A count that names its own organization takes venues only from a sentence about
     the same organization (or about none): "카이스트는 ICML에서 3편을 냈다. 서울대는 2건"
     gives 서울대 no ICML."""
     if org is None:
         return True
-    names = {o.canonical or o.text for o in orgs}
-    return not names or (org.canonical or org.text) in names
+    names = {o.canonical or o.text for o in orgs} | {o.text for o in orgs}
+    own = {org.canonical or org.text, org.text}
+    # a unit and its parent are one frame: 네이버 클로바 … 네이버는
+    return not names or any(a == b or a.startswith(b) or b.startswith(a) for a in own for b in names)
 
 
 def _carried_venues(adoc: ArticleDoc, si: int, sent: tuple[int, int], pub_year: Optional[int],
@@ -693,6 +701,8 @@ def _carried_venues(adoc: ArticleDoc, si: int, sent: tuple[int, int], pub_year: 
     text = adoc.text
     if _BROAD_SCOPE_RE.search(text, sent[0], sent[1]):
         return None
+    if _RANK_RE.search(text, sent[0], sent[1]):
+        org = None  # a ranking goes on about the same event whoever is ranked: "삼성전자는 9편으로 2위"
     para_start = text.rfind("\n", 0, sent[0]) + 1
     for k in range(si - 1, max(-1, si - 3), -1):
         s = adoc.sentences[k]
