@@ -238,3 +238,33 @@ def headline_org(adoc: ArticleDoc) -> Optional[Mention]:
             found = next((m for m in adoc.by_label("ORG") if (m.canonical or m.text) == key), first)
     adoc._headline_org = found
     return found
+
+
+#: a word that is the subject or topic: its particle and the word before it
+_SUBJECT_WORD_RE = re.compile(r"(?<![가-힣A-Za-z0-9&])([가-힣A-Za-z0-9&]{2,30}?)(은|는|이|가)(?=\s)")
+#: how an investor's name ends: a fund, a bank, a venture capital or an investment house
+INVESTOR_SUFFIX_RE = re.compile(r"(?<=[가-힣A-Za-z0-9&]{2})(?:투자|투자금융|투자증권|증권|캐피탈|캐피털|벤처스|벤처투자|인베스트먼트|인베스트|파트너스|"
+                                 r"자산운용|운용|은행|금융|펀드|홀딩스|Capital|Ventures|Partners|Investment)$")
+#: morpheme tags of a proper name's first morpheme: proper noun (NNP) or foreign letters (SL)
+_NAME_TAGS = ("NNP", "SL")
+
+
+def proper_name_subject(adoc: ArticleDoc, start: int, end: int,
+                        particles: Sequence[str] = ("은", "는", "이", "가")) -> Optional[Mention]:
+    """The nearest subject or topic before ``end`` that is a proper name the tagger did not
+    label: a word whose first morpheme is a proper noun or foreign letters, marked with
+    은/는/이/가 ("TPG는", "칼라일이", "지큐엘은"). Generic nouns (회사는, 정부가) are not names.
+    Returns a rule ``Mention`` of the word without its particle, or None."""
+    text = adoc.text
+    tags = {t.idx: t.tag_.split("+")[0] for t in adoc.doc if start <= t.idx < end}
+    best = None
+    word_re = _SUBJECT_WORD_RE if tuple(particles) == ("은", "는", "이", "가") else re.compile(
+        r"(?<![가-힣A-Za-z0-9&])([가-힣A-Za-z0-9&]{2,30}?)(" + "|".join(sorted(particles, key=len, reverse=True))
+        + r")(?=\s)")
+    for w in word_re.finditer(text, start, end):
+        named = tags.get(w.start(1)) in _NAME_TAGS or INVESTOR_SUFFIX_RE.search(w.group(1))
+        if named and not adoc.in_range("ORG", w.start(1), w.end(1), contained=False):
+            best = w
+    if best is None:
+        return None
+    return Mention(best.start(1), best.end(1), best.group(1), "ORG", "rule")

@@ -30,7 +30,7 @@ from typing import Optional
 from ..document import ArticleDoc
 from ..mention import Mention
 from .context import (chain_head, clause_of, distribute_each, has_subject_particle, headline_org, is_included_part,
-                      particle_after, topic_org)
+                      particle_after, proper_name_subject, topic_org, INVESTOR_SUFFIX_RE)
 
 #: An investing or funding event. Not 기부/출연 (donations), 조성 (a fund's size),
 #: 인수 (a purchase price) nor 집행유예 (a suspended sentence).
@@ -80,7 +80,7 @@ class InvestmentMention:
 def _is_investment(text: str, clause: tuple[int, int], sent: tuple[int, int], m: Mention) -> bool:
     # words tied to the money: up to the clause end after it, a few words before it
     after = text[m.end:min(clause[1], m.end + 30)]
-    if _LIST_SEP_RE.match(text, m.end):
+    if _LIST_NEXT_RE.match(text, m.end):
         # "산업부가 15억원, 삼성전자가 7억원을 투자한다": a listed amount shares the list's verb
         after = text[m.end:clause[1]]
     before = text[max(sent[0], m.start - 14):m.start]
@@ -92,7 +92,11 @@ def _is_investment(text: str, clause: tuple[int, int], sent: tuple[int, int], m:
         return False
     if re.search(r"(?:을|를|이|가)\s*(?:기록|달성|돌파|냈|올렸|벌)", after[:10]):
         return False
-    return bool(_INVEST_RE.search(after) or _INVEST_RE.search(before))
+    if _INVEST_RE.search(after) or _INVEST_RE.search(before):
+        return True
+    # "출자자는 △A 150억 원 △B 200억 원으로 구성된다": a listed amount in an investing sentence
+    listed = _LIST_NEXT_RE.match(text, m.end) or _LIST_SEP_RE.search(text, max(sent[0], m.start - 40), m.start)
+    return bool(listed and _INVEST_RE.search(text, sent[0], sent[1]))
 
 
 def _investor(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], m: Mention,
@@ -117,7 +121,9 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], 
         # with no source named the investor is unknown (the subject is the recipient)
         # "세쿼이어캐피탈로부터 1억달러, 블랙록으로부터 3억달러를 유치": the source nearest
         # before each amount, else the first one after it
-        sources = [i for i, o in enumerate(orgs) if _FROM_RE.match(text, o.end)]
+        # "소프트뱅크에서 10억달러의 투자를 유치했다": 에서 marks the source of raised money too
+        sources = [i for i, o in enumerate(orgs) if _FROM_RE.match(text, o.end)
+                   or (particle_after(text, o.end) in ("에서", "에서도") and o.end <= m.start)]
         before = [i for i in sources if orgs[i].end <= m.start]
         if before or sources:
             i = before[-1] if before else sources[0]
@@ -125,14 +131,19 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], 
         for o in orgs:
             if _LEAD_RE.match(text, o.end):
                 return o
-        return None
+        # a source the tagger did not label: "세쿼이아캐피털에서 1억달러"
+        return proper_name_subject(adoc, max(s, m.start - 40), m.start, _SOURCE_PARTICLES)
     subj = [o for o in orgs if has_subject_particle(text, o) and not is_included_part(text, o, e)
-            and not _is_reporter(text, o, e)]
+            and not _is_reporter(text, o, e) and not _RELATIVE_SUBJECT_RE.match(text, o.end)]
     # the topic (은/는) is the main clause's subject; a 가-subject may sit in a relative
     # clause ("카카오는 카카오벤처스가 조성하는 펀드에 출자")
     topics = [o for o in subj if particle_after(text, o.end) in ("은", "는")]
     pool = topics or subj
     if not pool:
+        # a name the tagger missed, marked as the subject: "TPG는 … 5000억원을 투자했다"
+        name = proper_name_subject(adoc, s, m.start)
+        if name is not None:
+            return name
         # "회사는 … 700억원을 투입할 예정이다": an anaphoric subject stands for the topic
         # the article carries from the sentences before
         if _ANAPHOR_RE.search(text, s, m.start):
@@ -179,18 +190,15 @@ def _paren_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Opti
             return o
         break
     word = _NAME_BEFORE_PAREN_RE.search(text, max(sent[0], m.start - 40), m.start)
-    if word and _INVESTOR_SUFFIX_RE.search(word.group(1)):
+    if word and INVESTOR_SUFFIX_RE.search(word.group(1)):
         return Mention(word.start(1), word.end(1), word.group(1), "ORG", "rule")
     return None
 
 
 #: the word right before "(" that holds an amount: "에이스투자금융(24억원)"
 _NAME_BEFORE_PAREN_RE = re.compile(r"(?:^|(?<=[\s,·▲△■□◆●]))([가-힣A-Za-z0-9&]{2,30})\s?[(（]\s?(?:약\s?)?$")
-#: how an investor's name ends: a fund, a bank, a venture capital or an investment house
-_INVESTOR_SUFFIX_RE = re.compile(r"(?<=[가-힣A-Za-z0-9&]{2})(?:투자|투자금융|투자증권|증권|캐피탈|캐피털|벤처스|벤처투자|인베스트먼트|인베스트|파트너스|"
-                                 r"자산운용|운용|은행|금융|펀드|홀딩스|Capital|Ventures|Partners|Investment)$")
 #: a name right before its amount in a list: "현대자동차 8,020억원, 현대모비스 3,240억원"
-_NAME_AMOUNT_GAP_RE = re.compile(r"\s*(?:이|가|은|는|도)?\s*(?:총|약|각각)?\s*")
+_NAME_AMOUNT_GAP_RE = re.compile(r"\s*(?:\([^()]{1,20}\))?\s*(?:이|가|은|는|도)?\s*(?:총|약|각각)?\s*")
 
 
 def _listed_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Optional[Mention]:
@@ -203,10 +211,17 @@ def _listed_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Opt
     before = adoc.in_range("ORG", sent[0], m.start)
     if before and _NAME_AMOUNT_GAP_RE.fullmatch(text, before[-1].end, m.start):
         return before[-1]
+    name = proper_name_subject(adoc, max(sent[0], m.start - 30), m.start)
+    if name is not None and _NAME_AMOUNT_GAP_RE.fullmatch(text, name.end, m.start):
+        return name
     return None
 
 
-_LIST_SEP_RE = re.compile(r"[,·]")
+_LIST_SEP_RE = re.compile(r"[,·△▲■□◆●•]")
+_SOURCE_PARTICLES = ("에서", "에서도", "로부터", "으로부터")
+_LIST_NEXT_RE = re.compile(r"\s?[,·△▲■□◆●•]")
+#: a subject inside a relative clause: "카카오모빌리티가 추진하는 … 투자에"
+_RELATIVE_SUBJECT_RE = re.compile(r"(?:이|가)\s[가-힣]{1,10}(?:하는|한|된|되는|던|인)\s")
 
 
 def _genitive_investor(adoc: ArticleDoc, clause: tuple[int, int], m: Mention) -> Optional[Mention]:
