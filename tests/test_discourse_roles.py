@@ -45,6 +45,17 @@ def _pc(analyzer, text):
     # the outlet that reports the plan is not its investor
     ("한빛반도체가 인디애나주에 40억 달러(약 5조3620억 원)를 투입할 계획이라고 월스트리트저널(WSJ)이 26일 보도했다.",
      [("40억 달러(약 5조3620억 원)", "한빛반도체")]),
+    # each raised amount has the source nearest before it, 로부터 or 에서
+    ("한빛마켓은 새봄캐피탈로부터 1억달러, 블랙록에서 3억달러를 유치했다.",
+     [("1억달러", "새봄캐피탈"), ("3억달러", "블랙록")]),
+    # a list of contributors, each right before its amount, after bullets and stock codes
+    ("출자자는 △한국산업기술진흥원 150억 원 △동국제강(460860) 200억 원으로 구성된다.",
+     [("150억 원", "한국산업기술진흥원"), ("200억 원", "동국제강")]),
+    ("사업비는 산업부가 15억원, 삼성전자가 7억5000만원을 투자한다.",
+     [("15억원", "산업부"), ("7억5000만원", "삼성전자")]),
+    # a subject inside a relative clause is the recipient, not the investor
+    ("구글이 카카오모빌리티가 추진하는 지분투자에 사모펀드와 손잡고 약 3000억원을 투입한다.",
+     [("약 3000억원", "구글")]),
     # a name the tagger splits ("…베스트먼트") is the whole word
     ("메디치인베스트먼트가 30억원을 투자했다.", [("30억원", "메디치인베스트먼트")]),
 ])
@@ -59,6 +70,10 @@ def test_investor_roles(analyzer, text, expected):
 ])
 def test_statistics_are_not_investments(analyzer, text):
     assert _inv(analyzer, text) == []
+
+
+def test_the_genitive_with_the_amount_in_parentheses(analyzer):
+    assert _inv(analyzer, "네이버웹툰의 에이투지 투자(400억원)가 대표적이다.") == [("400억원", "네이버웹툰")]
 
 
 def test_raising_without_a_named_investor_has_no_investor(analyzer):
@@ -103,6 +118,25 @@ def test_a_count_over_many_venues_takes_no_venue_from_context(analyzer):
 def test_organizations_listed_each_with_a_count(analyzer):
     text = "출연연 가운데 ETRI가 275건, 한국과학기술연구원 139건의 논문을 발표했다."
     assert [(p[0], p[3]) for p in _pc(analyzer, text)] == [("ETRI", 275), ("한국과학기술연구원", 139)]
+
+
+def test_rankings_and_lists_with_copulas(analyzer):
+    text = ("국내 논문 건수가 가장 많은 곳은 한국항공우주연구원으로 187건이다. "
+            "2016년에는 ETRI가 275건으로 가장 많은 논문을 발표했다.")
+    assert [(p[0], p[2], p[3]) for p in _pc(analyzer, text)] == [("한국항공우주연구원", None, 187), ("ETRI", 2016, 275)]
+
+
+def test_a_series_that_grows(analyzer):
+    text = ("KAIST는 NeurIPS와 ICML에서 출판한 논문 수가 2011년 3건에서 2015년 5건, "
+            "2017년과 2018년에는 각각 12건과 19건으로 해마다 늘고 있다.")
+    assert [(p[2], p[3]) for p in _pc(analyzer, text)] == [(2011, 3), (2015, 5), (2017, 12), (2018, 19)]
+
+
+def test_sentences_glued_without_a_space_after_the_period(analyzer):
+    text = "연세대는 ‘2021 국제 컴퓨터 비전 및 패턴인식 학술대회(CVPR)’에 논문 20편이 채택됐다.CVPR은 권위 있는 학회다."
+    adoc = analyzer.analyse_text(text)
+    assert len(adoc.sentences) == 2
+    assert _pc(analyzer, text) == [("연세대", ("CVPR",), 2021, 20)]
 
 
 def test_edition_year_from_elsewhere_in_the_article(analyzer):
