@@ -188,12 +188,28 @@ def _whole_word_start(text: str, m: Mention) -> Mention:
     return dataclasses.replace(m, start=start, text=text[start:m.end])
 
 
+def _without_place(text: str, m: Mention) -> Mention:
+    """A model ORG that opens with a place name is the organization after it: "미국 블랙록"
+    is 블랙록 (in 미국), "일본 소프트뱅크" is 소프트뱅크. Only a whole first word that is
+    a known place (``corpora/patterns/locations.txt``) is taken off."""
+    if m.label != "ORG" or m.source != "model":
+        return m
+    first, sep, rest = m.text.partition(" ")
+    if not sep or not rest.strip() or first not in _candidates.load_locations():
+        return m
+    start = m.start + len(first) + 1
+    while start < m.end and text[start] == " ":
+        start += 1
+    return dataclasses.replace(m, start=start, text=text[start:m.end])
+
+
 @Language.component("kornews_resolve")
 def resolve_component(doc: Doc) -> Doc:
     """Resolve candidates into ``doc._.mentions`` and ``doc.ents``."""
     cands, blockers = doc._.candidates or ([], [])
     text = doc_text(doc)
-    mentions = resolve([_venue_year(text, _whole_word_start(text, m)) for m in cands], blockers)
+    mentions = resolve([_venue_year(text, _without_place(text, _whole_word_start(text, m))) for m in cands],
+                       blockers)
     doc._.mentions = mentions
     spans = []
     last_end = -1

@@ -56,6 +56,10 @@ def _pc(analyzer, text):
     # a subject inside a relative clause is the recipient, not the investor
     ("구글이 카카오모빌리티가 추진하는 지분투자에 사모펀드와 손잡고 약 3000억원을 투입한다.",
      [("약 3000억원", "구글")]),
+    # a subject the tagger missed, glossed in parentheses; a model ORG that opens with a country
+    ("한빛금융 산하 라이온엑스벤처스(LionX Ventures)는 600만달러(약 84억원) 투자를 결정했다.",
+     [("600만달러(약 84억원)", "라이온엑스벤처스")]),
+    ("쿠팡은 미국 블랙록으로부터 3억달러를 유치했다.", [("3억달러", "블랙록")]),
     # a name the tagger splits ("…베스트먼트") is the whole word
     ("메디치인베스트먼트가 30억원을 투자했다.", [("30억원", "메디치인베스트먼트")]),
 ])
@@ -79,6 +83,11 @@ def test_the_genitive_with_the_amount_in_parentheses(analyzer):
 def test_raising_without_a_named_investor_has_no_investor(analyzer):
     # the round's investors are not named: the record stays, its investor is empty, never invented
     assert _inv(analyzer, "퓨리오사AI는 이번에 800억원 규모의 투자를 유치했다고 밝혔다.") == [("800억원", None)]
+
+
+def test_a_conversion_at_the_time():
+    m = find_money("앤트로픽에 1억 달러(당시 약 1300억 원)를 투자했다")[0]
+    assert (m.currency, m.amount, m.krw_low, m.qualifier) == ("USD", 100000000.0, 130000000000, "approx")
 
 
 def test_bound_after_a_conversion_holds_for_the_won_amount():

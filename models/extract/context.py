@@ -241,7 +241,7 @@ def headline_org(adoc: ArticleDoc) -> Optional[Mention]:
 
 
 #: a word that is the subject or topic: its particle and the word before it
-_SUBJECT_WORD_RE = re.compile(r"(?<![가-힣A-Za-z0-9&])([가-힣A-Za-z0-9&]{2,30}?)(은|는|이|가)(?=\s)")
+_SUBJECT_WORD_RE = re.compile(r"(?<![가-힣A-Za-z0-9&])([가-힣A-Za-z0-9&]{2,30}?)(?:\([^()]{1,30}\))?(은|는|이|가)(?=\s)")
 #: how an investor's name ends: a fund, a bank, a venture capital or an investment house
 INVESTOR_SUFFIX_RE = re.compile(r"(?<=[가-힣A-Za-z0-9&]{2})(?:투자|투자금융|투자증권|증권|캐피탈|캐피털|벤처스|벤처투자|인베스트먼트|인베스트|파트너스|"
                                  r"자산운용|운용|은행|금융|펀드|홀딩스|Capital|Ventures|Partners|Investment)$")
@@ -259,7 +259,7 @@ def proper_name_subject(adoc: ArticleDoc, start: int, end: int,
     tags = {t.idx: t.tag_.split("+")[0] for t in adoc.doc if start <= t.idx < end}
     best = None
     word_re = _SUBJECT_WORD_RE if tuple(particles) == ("은", "는", "이", "가") else re.compile(
-        r"(?<![가-힣A-Za-z0-9&])([가-힣A-Za-z0-9&]{2,30}?)(" + "|".join(sorted(particles, key=len, reverse=True))
+        r"(?<![가-힣A-Za-z0-9&])([가-힣A-Za-z0-9&]{2,30}?)(?:\([^()]{1,30}\))?(" + "|".join(sorted(particles, key=len, reverse=True))
         + r")(?=\s)")
     for w in word_re.finditer(text, start, end):
         named = tags.get(w.start(1)) in _NAME_TAGS or INVESTOR_SUFFIX_RE.search(w.group(1))

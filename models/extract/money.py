@@ -171,7 +171,8 @@ _PREFIX_WORD = re.compile(PREFIX_QUALIFIER + r"\Z")
 _SUFFIX_WORD = re.compile(SUFFIX_QUALIFIER)
 _UNTIL = re.compile(r"\s?까지")
 _CONVERSION = re.compile(
-    r"\s?\(\s*(?P<won>(?:한화|원화|우리\s?돈)(?:으로)?\s*)?(?P<inner>[^()]{1,40}?)\s*\)"
+    r"\s?\(\s*(?P<when>(?:당시|현재|현\s?환율(?:로|기준)?|발표\s?당시)\s*)?(?P<won>(?:한화|원화|우리\s?돈)(?:으로)?\s*)?"
+    r"(?P<inner>[^()]{1,40}?)\s*\)"
 )
 
 
