@@ -148,6 +148,15 @@ def test_sentences_glued_without_a_space_after_the_period(analyzer):
     assert _pc(analyzer, text) == [("연세대", ("CVPR",), 2021, 20)]
 
 
+def test_a_ranking_with_counts_in_parentheses_and_a_relative_clause_owner(analyzer):
+    text = "AI 논문을 가장 많이 낸 기업은 알파벳이었고 마이크로소프트(2762건), 텐센트(5위·948건) 순이었다."
+    assert [(p[0], p[3]) for p in _pc(analyzer, text)] == [("마이크로소프트", 2762), ("텐센트", 948)]
+    text = ("KAIST가 ISSCC에서 가장 많은 13편의 논문을 발표한다. "
+            "삼성전자는 9편으로 2위에 올랐으며 3위는 8편이 채택된 인텔이 차지했다.")
+    assert _pc(analyzer, text) == [("KAIST", ("ISSCC",), None, 13), ("삼성전자", ("ISSCC",), None, 9),
+                                   ("인텔", ("ISSCC",), None, 8)]
+
+
 def test_edition_year_from_elsewhere_in_the_article(analyzer):
     text = "CVPR 2021이 막을 내렸다. 서울대 연구진은 CVPR에서 논문 17편을 발표했다."
     assert _pc(analyzer, text) == [("서울대", ("CVPR",), 2021, 17)]

@@ -155,7 +155,7 @@ def _is_tied(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c
 
 
 #: after a count in a list or a ranking: "275건으로", "139건,", "879건이고", "270건 순이다", "17편의 실적"
-_LIST_AFTER_RE = re.compile(r"\s*(?:으로|로|이고|이며|이다|이었다|였다|,|\s?순이다|\s?순으로|의\s(?:역대\s\S+\s)?(?:실적|성과|기록))")
+_LIST_AFTER_RE = re.compile(r"\s*\)?\s*(?:으로|로|이고|이며|이다|이었다|였다|,|\s?순(?:이다|이었다|으로|이며|이고)|의\s(?:역대\s\S+\s)?(?:실적|성과|기록))")
 #: a count that modifies another noun: "30건의 특허", "3편의 영화"
 _OTHER_NOUN_AFTER_RE = re.compile(r"\s*의\s(?!" + _PAPER_NOUN + r"|논문|역대|실적|성과|기록|정규|연구)")
 _PAPER_WORD_RE = re.compile(r"논문|SCI|학술지|학회|학술대회|저널")
@@ -295,7 +295,12 @@ def _coordinated_with_next(text: str, c: Mention, nxt: Optional[Mention]) -> boo
     return len(gap) <= 30 and bool(re.match(r"^\s*(?:,|와|과|및|씩,)", gap))
 
 
-_ORG_COUNT_GAP_RE = re.compile(r"\s*(?:은|는|이|가|도|으로|로|에서|에서는|에서도|이\s?총|가\s?총)?\s*(?:총|모두|약|각각)?\s*")
+_ORG_COUNT_GAP_RE = re.compile(r"\s*(?:은|는|이|가|도|으로|로|에서|에서는|에서도|이\s?총|가\s?총)?\s*(?:총|모두|약|각각)?\s*"
+                               # "마이크로소프트(2762건)", "텐센트(5위·948건)": the count glosses the name
+                               r"(?:\(\s?(?:\d+\s?위\s?[·,]\s?)?)?")
+
+
+_RELATIVE_OWNER_RE = re.compile(r"\s?(?:의\s?논문)?(?:이|가)\s?(?:\S+\s)?(?:채택|게재|등재|발표|선정|수록)(?:된|됐던|한|되는)\s")
 
 
 def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
@@ -309,6 +314,12 @@ def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
     for m in orgs:
         if m.end <= c.start and re.fullmatch(r"(?:의)?\s*" + _PAPER_NOUN + r"(?:은|는|이|가)?\s*", text[m.end:c.start]):
             return m, True
+    # the organization the count's relative clause describes: "3위는 8편이 채택된 인텔이 차지했다"
+    rel = _RELATIVE_OWNER_RE.match(text, c.end)
+    if rel:
+        owner = [m for m in orgs if m.start == rel.end()]
+        if owner:
+            return owner[0], True
     # a list of organizations each with its count: "ETRI가 275건, 지질자원연구원 139건", "KIST로 879건"
     near = [m for m in orgs if m.end <= c.start]
     if near and _ORG_COUNT_GAP_RE.fullmatch(text, near[-1].end, c.start) and not _PARTNER_RE.match(text, near[-1].end):
@@ -676,7 +687,7 @@ _BROAD_SCOPE_RE = re.compile(r"학회들|\d+\s?개\s?(?:학회|학술대회|저�
                              r"한\s?해|지금까지|누적|그동안|매년|연간|통산|전체|모두\s?합|최근\s?\d+\s?년")
 
 
-_RANK_RE = re.compile(r"\d+\s?위(?![가-힣])|순위")
+_RANK_RE = re.compile(r"\d+\s?위(?:에|를|로|는|의|권|였|이)?(?![가-힣])|순위")
 
 
 def _same_frame(orgs, org: Optional[Mention]) -> bool:
