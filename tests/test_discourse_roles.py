@@ -60,6 +60,13 @@ def _pc(analyzer, text):
     ("한빛금융 산하 라이온엑스벤처스(LionX Ventures)는 600만달러(약 84억원) 투자를 결정했다.",
      [("600만달러(약 84억원)", "라이온엑스벤처스")]),
     ("쿠팡은 미국 블랙록으로부터 3억달러를 유치했다.", [("3억달러", "블랙록")]),
+    # one amount that 각각 gives to each name of the subject chain
+    ("SK하이닉스와 삼성전자는 각각 5억원을 투자한다.", [("5억원", "SK하이닉스"), ("5억원", "삼성전자")]),
+    # the subject of a relative clause contributes the amount, also a fund's
+    ("삼성물산과 삼성바이오로직스가 출자한 1500억원 규모의 펀드가 운용된다.", [("1500억원", "삼성물산")]),
+    # a foreign amount restated without its conversion by a name of the same investor is one fact
+    ("쿠팡이 소프트뱅크로부터 20억달러(약 2조2570억원) 규모의 투자를 유치했다. "
+     "쿠팡은 소프트뱅크 비전펀드로부터 20억달러를 투자 받게 됐다.", [("20억달러(약 2조2570억원)", "소프트뱅크")]),
     # a name the tagger splits ("…베스트먼트") is the whole word
     ("메디치인베스트먼트가 30억원을 투자했다.", [("30억원", "메디치인베스트먼트")]),
 ])

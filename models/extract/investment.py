@@ -180,6 +180,24 @@ def _is_reporter(text: str, o: Mention, sent_end: int) -> bool:
     return bool(_REPORT_VERB_RE.search(tail[:40]) and (_QUOTATIVE_RE.search(head) or "보도" in tail[:40]))
 
 
+def _each_shares(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> list[Mention]:
+    """"테스, 오로스테크놀로지, 넥스틴은 각각 1억원": one amount that 각각 gives to every
+    organization of the subject chain before it (one amount after 각각, two or more names)."""
+    text = adoc.text
+    each = re.search(r"각각\s*(?:약\s*)?$", text[max(sent[0], m.start - 12):m.start])
+    if not each:
+        return []
+    nxt = [x for x in adoc.in_range("MONEY", m.end, sent[1], contained=False) if x.payload is not None]
+    if nxt and _LIST_NEXT_RE.match(text, m.end):
+        return []  # "각각 4억원, 2억원": distribute_each pairs them
+    orgs = adoc.in_range("ORG", sent[0], m.start)
+    for i in range(len(orgs) - 1, -1, -1):
+        if has_subject_particle(text, orgs[i]):
+            head = chain_head(text, orgs, i)
+            return orgs[head:i + 1] if i > head else []
+    return []
+
+
 def _paren_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Optional[Mention]:
     """The organization whose parenthesis holds the amount: "□□은행(100억원), ○○벤처스(20억원)".
     A name the tagger missed counts when it is written like an investor (``…투자``, ``…캐피탈``,
@@ -222,6 +240,18 @@ _SOURCE_PARTICLES = ("에서", "에서도", "로부터", "으로부터")
 _LIST_NEXT_RE = re.compile(r"\s?[,·△▲■□◆●•]")
 #: a subject inside a relative clause: "카카오모빌리티가 추진하는 … 투자에"
 _RELATIVE_SUBJECT_RE = re.compile(r"(?:이|가)\s[가-힣]{1,10}(?:하는|한|된|되는|던|인)\s")
+
+
+#: "삼성물산과 삼성바이오로직스가 출자한 1500억원": the subject of the relative clause invests
+_RELATIVE_INVEST_RE = re.compile(r"(?:이|가)\s?(?:\S+\s)?(?:출자|투자|투입|출연)(?:한|했던|하는|할)\s*(?:총\s*|약\s*)?$")
+
+
+def _relative_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Optional[Mention]:
+    text = adoc.text
+    orgs = adoc.in_range("ORG", sent[0], m.start)
+    if orgs and _RELATIVE_INVEST_RE.fullmatch(text, orgs[-1].end, m.start):
+        return orgs[chain_head(text, orgs, len(orgs) - 1)]
+    return None
 
 
 def _genitive_investor(adoc: ArticleDoc, clause: tuple[int, int], m: Mention) -> Optional[Mention]:
@@ -325,11 +355,17 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
                                                      if x.payload is not None])
         each = pairs[si]
         clause = clause_of(adoc, sent, m.start)
-        paren = _paren_investor(adoc, sent, m)
+        paren = _paren_investor(adoc, sent, m) or _relative_investor(adoc, sent, m)
         if not (_is_investment(text, clause, sent, m)
                 or (paren is not None and _ROUND_RE.search(text, sent[0], sent[1]))):
             continue
         raising = bool(_RAISING_RE.search(text, m.end, sent[1]))
+        shared = _each_shares(adoc, sent, m) if m.start not in each else []
+        if len(shared) > 1:
+            for o in shared:
+                out.append(InvestmentMention(m.start, m.end, m, o, _recipient(adoc, clause, o, m), None, si,
+                                             text[sent[0]:sent[1]][:300]))
+            continue
         investor = (each.get(m.start) or paren or _genitive_investor(adoc, clause, m)
                     or _listed_investor(adoc, sent, m) or _investor(adoc, sent, clause, m, raising))
         if investor is None and raising:
@@ -365,4 +401,22 @@ def _dedupe(found: list[InvestmentMention]) -> list[InvestmentMention]:
     # one amount, one record: a restatement that names no investor adds nothing
     named = {key[1:] for key in best if key[0] is not None}
     keep = {id(v) for key, v in best.items() if key[0] is not None or key[1:] not in named}
-    return [inv for inv in found if id(inv) in keep]
+    kept = [inv for inv in found if id(inv) in keep]
+    # "소프트뱅크로부터 20억달러(약 2조2570억원)" … "비전펀드로부터 20억달러를": a foreign amount
+    # restated without its conversion, by the same investor or a name of it, is one fact
+    converted = [inv for inv in kept if inv.money.payload.currency != "KRW" and inv.money.payload.krw_low is not None]
+    return [inv for inv in kept if not (
+        inv.money.payload.currency != "KRW" and inv.money.payload.krw_low is None
+        and any(o.money.payload.currency == inv.money.payload.currency
+                and o.money.payload.amount == inv.money.payload.amount and _same_party(o.investor, inv.investor)
+                for o in converted))]
+
+
+def _same_party(a: Optional[Mention], b: Optional[Mention]) -> bool:
+    """Two investors that may be one: the same name, one inside the other (소프트뱅크 /
+    소프트뱅크 비전펀드 / 비전펀드), or one of them unnamed."""
+    if a is None or b is None:
+        return True
+    names_a = {n for n in (a.canonical, a.text) if n}
+    names_b = {n for n in (b.canonical, b.text) if n}
+    return any(x == y or x in y or y in x for x in names_a for y in names_b)
