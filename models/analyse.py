@@ -38,6 +38,7 @@ from .clean import CleanArticle, clean_article
 from .defaults import DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_WINDOW_CHARS
 from .document import ArticleDoc, build_nlp, resolve_tokenizer
 from .mention import Mention
+from .orgdecision import apply_decision
 from .errors import Errors, IngestError, KornewsError, TooLongError
 from .extract.investment import extract_investments
 from .extract.orgs import extract_orgs
@@ -292,7 +293,9 @@ class Analyzer:
         result = next(self.analyse_texts([text]))
         if isinstance(result, StageFailure):
             raise result.error
-        return ArticleDoc(result, published_at)
+        adoc = ArticleDoc(result, published_at)
+        apply_decision(adoc)
+        return adoc
 
     def tag(self, texts: Sequence[str]) -> list[Union[list[dict], StageFailure]]:
         """Entities of each text in the ``kornews tag`` format, or where it failed."""
@@ -349,6 +352,7 @@ class Analyzer:
                  ingested_at: datetime) -> Records:
         published_at = raw.published_at or clean.published_at
         adoc = ArticleDoc(doc, published_at, clean.title)
+        apply_decision(adoc)  # names that are not organizations leave the document before extraction
         part = partition_month(published_at)
         rec = Records()
         rec.articles.append(Article(

@@ -236,8 +236,10 @@ def _default_train_data() -> str:
 
 
 @cli.command()
-@click.option("--backend", type=click.Choice(["spacy", "transformers"]), default="spacy", show_default=True,
-              help="spacy: the shipped CNN model; transformers: fine-tune a local Hugging Face checkpoint.")
+@click.option("--backend", type=click.Choice(["spacy", "transformers", "orgs"]), default="spacy", show_default=True,
+              help="spacy: the shipped CNN model; transformers: fine-tune a local Hugging Face checkpoint; "
+                   "orgs: the article-level organization decision, on our own article gold (corpora/dev, "
+                   "corpora/gold/wikinews_orgs.json).")
 @click.option("--data", "data_path", default=_default_train_data, show_default="../shared/corpora/ner/train.jsonl",
               type=click.Path(exists=True, dir_okay=False), help="NER JSONL: {id, text, entities: [[start, end, label]]}.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
@@ -273,11 +275,19 @@ def train(backend, data_path, out_dir, replace_shipped, base_path, tokenizer, ma
         kornews train --data ../shared/corpora/ner/train.jsonl
         kornews train --out models/ner/weights --replace-shipped
         kornews train --backend transformers --base ~/klue-roberta-base --out models/ner/hf
+        kornews train --backend orgs --out models/orgs --replace-shipped
     """
     from .config import train_out
 
     out = str(train_out(out_dir, backend, replace_shipped))
     try:
+        if backend == "orgs":
+            from .orgtrain import train_org_decision
+
+            weights = train_org_decision(Path(out) / "decision.json", log=click.echo, seed=seed)
+            click.echo(f"5-fold CV F1 {weights['cv_f1']:.3f}, threshold {weights['threshold']:.2f}; "
+                       f"decision written to {Path(out) / 'decision.json'}")
+            return
         if backend == "spacy":
             from models.ner.train import train_ner
 

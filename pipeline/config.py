@@ -45,7 +45,10 @@ def shipped_models() -> dict[Path, str]:
     """The model folders shipped in the package, by resolved path: ``{path: --ner name}``."""
     from models.ner.backends import accurate_dir, default_weights_dir
 
-    return {default_weights_dir().resolve(): "default", accurate_dir().resolve(): "accurate"}
+    from models.orgdecision import DECISION_PATH
+
+    return {default_weights_dir().resolve(): "default", accurate_dir().resolve(): "accurate",
+            DECISION_PATH.parent.resolve(): "default (organization decision)"}
 
 
 def train_out(out_dir: Optional[str], backend: str, replace_shipped: bool = False,

@@ -139,6 +139,9 @@ def _investor(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], 
     # clause ("카카오는 카카오벤처스가 조성하는 펀드에 출자")
     topics = [o for o in subj if particle_after(text, o.end) in ("은", "는")]
     pool = topics or subj
+    if not pool and orgs and orgs[0].start - s <= 2 and text.startswith(",", orgs[0].end):
+        # a headline's topic is marked with a comma: "LG, 2027년까지 AI에 1조8천억원 투자"
+        return orgs[chain_head(text, orgs, 0)]
     if not pool:
         # a name the tagger missed, marked as the subject: "TPG는 … 5000억원을 투자했다"
         name = proper_name_subject(adoc, s, m.start)

@@ -411,8 +411,11 @@ def _venues_between(adoc: ArticleDoc, lo: int, hi: int) -> tuple[Mention, ...]:
 
 def _venues_for(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, prev_end: int) -> tuple[Mention, ...]:
     clause = clause_of(adoc, sent, c.start)
-    return (_venues_between(adoc, max(prev_end, clause[0]), c.start)
-            or _venues_between(adoc, c.end, clause[1]))
+    # a headline's "…" closes a clause: "삼성전자 20편…인터스피치에도 두 자릿수 채택"
+    lo = max(prev_end, clause[0], adoc.text.rfind("…", clause[0], c.start) + 1)
+    hi = adoc.text.find("…", c.end, clause[1])
+    return (_venues_between(adoc, lo, c.start)
+            or _venues_between(adoc, c.end, hi if hi >= 0 else clause[1]))
 
 
 def _each_groups(adoc: ArticleDoc, sent: tuple[int, int], cs: list[Mention]) -> dict[int, Mention]:
@@ -684,7 +687,9 @@ def _context_venues(adoc: ArticleDoc, si: int, sent: tuple[int, int], c: Mention
 
 #: a count over many or unnamed venues, or over a period: it takes no venue from context
 _BROAD_SCOPE_RE = re.compile(r"학회들|\d+\s?개\s?(?:학회|학술대회|저널|학술지)|여러\s?학회|국내외|국제\s?학회|학술지|저널|"
-                             r"한\s?해|지금까지|누적|그동안|매년|연간|통산|전체|모두\s?합|최근\s?\d+\s?년")
+                             r"한\s?해|지금까지|누적|그동안|매년|연간|통산|전체|모두\s?합|최근\s?\d+\s?년|"
+                             # unnamed venues: "글로벌 톱티어 학회에", "주요 국제 학회에서"
+                             r"(?:글로벌|국제|해외|주요|최고|톱티어|탑티어|세계|유수)\s?(?:\S+\s)?(?:학회|학술대회|콘퍼런스|컨퍼런스)")
 
 
 _RANK_RE = re.compile(r"\d+\s?위(?:에|를|로|는|의|권|였|이)?(?![가-힣])|순위")
