@@ -25,7 +25,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E007 = "Archive {source} exceeds the total size cap ({size} > {cap} bytes); members after {member} were not read."
     E008 = "Unsafe archive member path {member} in {source} (absolute or '..' path); it was not read."
     E009 = "Input {source} does not exist."
-    E010 = "JSON record {source} has no text field; looked for {keys}."
+    E010 = ("JSON record {source} has no text field; looked for {keys}. Name the record's text field with "
+            "--field-map, e.g. --field-map '{{\"text\": [\"본문\"]}}'.")
     E011 = "Invalid JSON in {source}: {detail}."
     E012 = "Empty article in {source}: no text left after cleaning."
     E013 = "Invalid value '{value}' for {option}. Valid values: {valid}."
@@ -110,7 +111,13 @@ class Errors(metaclass=ErrorsWithCodes):
     E087 = ("--out {path} is a shipped model ({name}); training would replace it. Pass --replace-shipped to "
             "rebuild it on purpose, or leave --out out to write a new folder.")
     E088 = ("The run in {pred} holds none of the {n} articles of {gold} (coverage 0/{n}), so nothing can be "
-            "scored. Run kornews on the gold's files first, e.g. `kornews run {folder} --out {pred}`.")
+            "scored. Run kornews on the gold's files into a new folder first, e.g. "
+            "`kornews run {folder} --out out/eval`, then `kornews eval --gold {gold} --pred out/eval`.")
+    E089 = ("No space left on device writing {path} ({free} free); the run stopped, nothing partial was kept: "
+            "free space and run it again (articles already written are skipped).")
+    E090 = ("{what} does not exist: {missing}. Check the path{s}; {rest}.")
+    E091 = ("No article was read from {inputs}: {n} input(s) quarantined, the first {first}. "
+            "See {out}/quarantine for every reason.")
 
 class KornewsError(Exception):
     """Base class of the errors kornews raises for bad input or configuration."""

@@ -91,7 +91,7 @@ def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, fiel
     Example:
 
     \b
-        kornews run ../shared/corpora/seeds --out out
+        kornews run ../shared/corpora/seeds/*.txt --out out/seeds
     """
     quiet_prefect(verbose)
     from .config import PipelineConfig
@@ -104,6 +104,9 @@ def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, fiel
         kwargs["field_map"] = parse_field_map(field_map)
     config = make_config(PipelineConfig, **kwargs)
     check_tokenizer(config)  # a tokenizer the model refuses: said before anything loads
+    missing = missing_inputs(config.inputs)
+    if missing and len(missing) == len(config.inputs):
+        raise click.ClickException(_missing_message(missing, config.inputs, wrote=False))
     with command_errors():
         if dry_run:
             _dry_run(config)
@@ -118,9 +121,56 @@ def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, fiel
             loader = threading.Thread(target=_preload, args=(config,), name="kornews-preload", daemon=True)
             loader.start()
             stack.enter_context(prefect_api())
+            # runs before the API server stops: the run's logs reach it, and nothing is left
+            # to print "Error logging to API" after the command's last line
+            stack.callback(_flush_api_logs)
             loader.join()
             summary = run_flow(config)
+        stopped = summary.pop("stopped", None)
+        if stopped is not None:
+            raise click.ClickException(stopped)
         print_summary(summary)
+        click.echo(f"kornews: output in {config.out_path.resolve()}", err=True)
+        if missing:
+            raise click.ClickException(_missing_message(missing, config.inputs, wrote=True))
+        if not summary.get("articles") and not summary.get("duplicates_skipped"):
+            raise click.ClickException(_no_article_message(config, summary.get("run_id")))
+
+
+def missing_inputs(inputs) -> list[str]:
+    """The named inputs (not glob patterns) that do not exist."""
+    import glob as globmod
+    import os
+
+    return [str(i) for i in inputs if not globmod.has_magic(str(i)) and not os.path.lexists(str(i))]
+
+
+def _missing_message(missing: list[str], inputs, wrote: bool) -> str:
+    what = "Input" if len(missing) == 1 else f"{len(missing)} of {len(inputs)} inputs"
+    rest = ("the other inputs were read and written" if wrote else "nothing was read and no output was written")
+    return Errors.E090.format(what=what, missing=", ".join(missing[:5]) + (" …" if len(missing) > 5 else ""),
+                              s="" if len(missing) == 1 else "s", rest=rest)
+
+
+def _no_article_message(config, run_id) -> str:
+    from .store import read_table
+
+    rows = [r for r in read_table(config.out_path, "quarantine", ["source", "error", "run_id"]).to_pylist()
+            if r["run_id"] == run_id]
+    last = rows[-1] if rows else None
+    first = (f"{last['source']}: {last['error'].rstrip('.')}." if last
+             else "(none quarantined: the inputs held no file)")
+    inputs = ", ".join(str(i) for i in config.inputs[:3]) + (" …" if len(config.inputs) > 3 else "")
+    return Errors.E091.format(inputs=inputs, n=len(rows), first=first, out=config.out_path)
+
+
+def _flush_api_logs() -> None:
+    try:
+        from prefect.logging.handlers import APILogHandler
+
+        APILogHandler.flush()
+    except Exception:  # noqa: BLE001 - flushing logs must never end a command
+        pass
 
 
 def _preload(config) -> None:

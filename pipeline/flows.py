@@ -28,7 +28,7 @@ from .store import OutputLock, ParquetStore, utcnow
 from .batch import BatchCounts, RunSummary, batched, ingest_config, new_run_id, open_store
 from .config import AnalysisConfig, PipelineConfig
 from .progress import RunProgress
-from .tasks import analyse_articles, write_parquet
+from .tasks import DiskFull, analyse_articles, write_parquet
 
 
 def analyse_and_write(config: AnalysisConfig, store: ParquetStore, items: Sequence, run_id: str,
@@ -46,7 +46,12 @@ def analyse_and_write(config: AnalysisConfig, store: ParquetStore, items: Sequen
 
 @flow(name="kornews-run", log_prints=True)
 def run_flow(config: PipelineConfig = PipelineConfig()) -> dict:
-    """Ingest ``config.inputs``, extract, and write every contract table under ``config.out``."""
+    """Ingest ``config.inputs``, extract, and write every contract table under ``config.out``.
+
+    Returns:
+        The run's counters; with ``stopped`` (a one-line ``[E089]`` message) when the
+        output's disk filled up and the run stopped before the end.
+    """
     logger = get_run_logger()
     run_id, ingested_at = new_run_id(), utcnow()
     summary = RunSummary(run_id=run_id)
@@ -57,11 +62,19 @@ def run_flow(config: PipelineConfig = PipelineConfig()) -> dict:
         with RunProgress(enabled=config.progress, meter=meter) as progress:
             for batch in batched(iter_articles(config.inputs, ingest_config(config), meter), config.batch_size):
                 counts, seconds = analyse_and_write(config, store, batch, run_id, ingested_at, logger)
+                if isinstance(counts, DiskFull):
+                    stopped = counts.message  # the batch was not kept; the batches before it were
+                    break
                 summary.add(counts)
                 summary.seconds += seconds
                 progress.advance(len(batch), summary)
+            else:
+                stopped = None
+    result = {r["metric"]: r["value"] for r in summary.rows()}
+    if stopped is not None:
+        return {**result, "stopped": stopped}
     publish_artifacts(summary, config.out_path, "kornews run")
-    return {r["metric"]: r["value"] for r in summary.rows()}
+    return result
 
 
 def publish_artifacts(summary: RunSummary, out: Path, command: str) -> None:

@@ -29,7 +29,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from models.analyse import get_analyzer
-from models.errors import Errors, FetchError, FetchRefused, LockError
+from models.errors import Errors, FetchError, FetchRefused, LockError, OutputError
 from .feeds import FeedItem, FeedResult, FeedValidators, Fetcher
 from .ingest import iter_articles
 from models.schema import QuarantineRecord, RawArticle
@@ -39,6 +39,7 @@ from .store import OutputLock, ParquetStore, utcnow
 from .batch import RunSummary, batched, new_run_id, open_store, stamp
 from .config import DEFAULT_RETRY_DELAYS, ServeConfig
 from .flows import analyse_and_write
+from .tasks import DiskFull
 
 # ---------------------------------------------------------------------------
 # Tasks
@@ -91,6 +92,9 @@ class _Run:
         """Analyse ``raws`` and write them with the quarantine rows ``bad``."""
         counts, seconds = analyse_and_write(self.config, self.store, [*raws, *bad], self.run_id, self.ingested_at,
                                             self.logger)
+        if isinstance(counts, DiskFull):
+            # nothing of this batch was kept and its inbox files stay unmarked: the next run retries them
+            raise OutputError(counts.message)
         self.counts.add(counts)
         self.counts.seconds += seconds
 

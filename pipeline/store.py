@@ -23,6 +23,8 @@ Guarantees:
 """
 from __future__ import annotations
 
+import contextlib
+
 import fcntl
 import json
 import os
@@ -298,27 +300,44 @@ class ParquetStore:
             by_part.setdefault(row[PARTITION_COLUMN], []).append(row)
         if month is not None and not rows:
             by_part[month] = []
-        out = []
-        for part, part_rows in sorted(by_part.items()):
-            folder = table_dir(self.out_dir, table) / f"{PARTITION_COLUMN}={part}"
-            folder.mkdir(parents=True, exist_ok=True)
-            self._seq += 1
-            name = f"part-{self.run_id}-{self._seq:05d}.parquet"
-            tmp = folder / f".{name}.tmp"
-            try:
-                arrow = pa.Table.from_pylist(part_rows, schema=schema)
-            except UnicodeEncodeError:  # a lone surrogate got this far: write it as \udXXX, never fail the batch
-                arrow = pa.Table.from_pylist([_valid_strings(r) for r in part_rows], schema=schema)
-            arrow = arrow.drop_columns([PARTITION_COLUMN])
-            try:
-                pq.write_table(arrow, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
-                with open(tmp, "rb+") as fh:
-                    os.fsync(fh.fileno())
-            except BaseException:
+        out: list[tuple[Path, Path]] = []
+        made: list[Path] = []
+        try:
+            for part, part_rows in sorted(by_part.items()):
+                self._write_part(table, schema, part, part_rows, out, made)
+        except BaseException:
+            # a later partition failed (a full disk): the temp files of the earlier ones go too,
+            # and the partition folders this call created are removed when left empty
+            for tmp, _ in out:
                 tmp.unlink(missing_ok=True)
-                raise
-            out.append((tmp, folder / name))
+            for folder in reversed(made):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise
         return out
+
+    def _write_part(self, table: str, schema, part: str, part_rows: list[dict], out: list, made: list) -> None:
+        """Write one partition's rows to a temp file; ``out`` and ``made`` collect what was created."""
+        folder = table_dir(self.out_dir, table) / f"{PARTITION_COLUMN}={part}"
+        if not folder.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            made.append(folder)
+        self._seq += 1
+        name = f"part-{self.run_id}-{self._seq:05d}.parquet"
+        tmp = folder / f".{name}.tmp"
+        try:
+            arrow = pa.Table.from_pylist(part_rows, schema=schema)
+        except UnicodeEncodeError:  # a lone surrogate got this far: write it as \udXXX, never fail the batch
+            arrow = pa.Table.from_pylist([_valid_strings(r) for r in part_rows], schema=schema)
+        arrow = arrow.drop_columns([PARTITION_COLUMN])
+        try:
+            pq.write_table(arrow, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        out.append((tmp, folder / name))
 
 
 def _valid_strings(row: dict) -> dict:

@@ -8,7 +8,10 @@ code still works: that is the test of a thin task.
 """
 from __future__ import annotations
 
+import errno
 import logging
+import shutil
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Optional, Sequence
 
@@ -28,7 +31,60 @@ def analyse_articles(config, items: Sequence, run_id: str, ingested_at: datetime
     return analyse_batch(config, items, run_id, ingested_at, known)
 
 
-@task(name="write_parquet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+#: write errors that no retry cures: the disk or the quota is full
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _retry_unless_full(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's retry_condition_fn signature
+    try:
+        state.result()
+    except OSError as e:
+        return e.errno not in _FULL
+    except Exception:  # noqa: BLE001 - any other failure may pass
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class DiskFull:
+    """A batch that could not be written because the disk is full: the flow stops on it.
+
+    Returned, not raised, so that an expected stop is one line for the user and not a
+    failed task's traceback (the commit is atomic: nothing of the batch was kept)."""
+
+    message: str
+
+
+@task(name="write_parquet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
+      retry_condition_fn=_retry_unless_full)
 def write_parquet(store: ParquetStore, records: Records, logger: Optional[logging.Logger] = None):
-    """Append one batch to the output tables (atomic commit, no duplicate rows) and count it."""
-    return write_records(store, records, logger)
+    """Append one batch to the output tables (atomic commit, no duplicate rows) and count it.
+
+    Returns:
+        The batch's counts, or :class:`DiskFull` when the output's disk is full.
+    """
+    try:
+        return write_records(store, records, logger)
+    except OSError as e:
+        if e.errno not in _FULL:
+            raise
+        return disk_full(store.out_dir, e)
+
+
+def disk_full(root, e: OSError) -> DiskFull:
+    """The one-line ``[E089]`` message for a full disk under ``root``."""
+    from models.errors import Errors
+
+    try:
+        free = shutil.disk_usage(root).free
+    except OSError:
+        free = 0
+    return DiskFull(Errors.E089.format(path=e.filename or root, free=_size(free)))
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} TB"

@@ -55,6 +55,8 @@ def test_eval_on_a_run_of_other_files_is_a_coded_error(runner, tmp_path):
     assert res.exit_code == 1
     assert res.output.startswith(f"Error: [E088] The run in {out} holds none of the 2 articles of {gold} "
                                  "(coverage 0/2)")
+    # the hint writes into a new folder, never into the gold's (input) folder
+    assert f"`kornews run {gold.parent} --out out/eval`" in " ".join(res.output.split())
 
 
 def test_eval_reports_its_coverage(runner, tmp_path):

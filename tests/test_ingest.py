@@ -328,7 +328,8 @@ def test_missing_text_lists_keys(tmp_path):
     path = write(tmp_path / "x.jsonl", jsonl({"title": "본문 없는 기사"}))
     assert read_all(path) == [QuarantineRecord(
         f"{path}:1", "MissingText",
-        f"[E010] JSON record {path}:1 has no text field; looked for text, body, content, article, 본문.")]
+        f"[E010] JSON record {path}:1 has no text field; looked for text, body, content, article, 본문. "
+        "Name the record's text field with --field-map, e.g. --field-map '{\"text\": [\"본문\"]}'.")]
 
 
 def test_unparseable_date_keeps_article(tmp_path):
