@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 from spacy.tokens import Doc
 
 from . import __version__
-from .clean import CleanArticle, clean_article
+from .clean import NORMAL_FORM_FOLD, CleanArticle, clean_article, normalize_with_offsets
 from .defaults import DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_WINDOW_CHARS
 from .document import ArticleDoc, build_nlp, resolve_tokenizer
 from .mention import Mention
@@ -104,6 +104,16 @@ def mention_dict(m: Mention) -> dict:
     """A mention in the ``kornews tag`` output format."""
     return {"start": m.start, "end": m.end, "label": m.label, "text": m.text,
             "canonical": m.canonical, "norm": m.norm}
+
+
+def _in_original(d: dict, raw: str, norm: str, starts: list[int]) -> dict:
+    """An entity found in the normal form ``norm``, with offsets and text in ``raw``."""
+    if raw == norm:
+        return d
+    start, end = starts[d["start"]], starts[d["end"]]
+    while end > start and not raw[end - 1].translate(NORMAL_FORM_FOLD).strip():
+        end -= 1  # a zero-width or space character right after the entity is not part of it
+    return {**d, "start": start, "end": end, "text": raw[start:end]}
 
 
 def failure_record(source: str, stage: Optional[str], error: BaseException, run_id: str = "",
@@ -298,9 +308,20 @@ class Analyzer:
         return adoc
 
     def tag(self, texts: Sequence[str]) -> list[Union[list[dict], StageFailure]]:
-        """Entities of each text in the ``kornews tag`` format, or where it failed."""
-        return [r if isinstance(r, StageFailure) else [mention_dict(m) for m in r._.mentions or []]
-                for r in self.analyse_texts(texts)]
+        """Entities of each text in the ``kornews tag`` format, or where it failed.
+
+        Each text is analysed in its normal form (:func:`models.clean.normalize_text`:
+        the same records whatever spaces, zero-width or fullwidth characters it was
+        written with); offsets and ``text`` are given back in the text as written.
+        """
+        forms = [normalize_with_offsets(t) for t in texts]
+        out: list[Union[list[dict], StageFailure]] = []
+        for raw, (norm, starts), r in zip(texts, forms, self.analyse_texts([f[0] for f in forms])):
+            if isinstance(r, StageFailure):
+                out.append(r)
+                continue
+            out.append([_in_original(mention_dict(m), raw, norm, starts) for m in r._.mentions or []])
+        return out
 
     # -- article level (flows) ----------------------------------------------------------
     def process(self, raws: Iterable[RawArticle], run_id: str, ingested_at: datetime,

@@ -761,6 +761,7 @@ _FOLD = str.maketrans({**{c: " " for c in _SPACES}, **{c: None for c in _INVISIB
                        **{c: "\n" for c in _LINE_BREAKS},
                        # fullwidth ASCII (！ .. ～) is ASCII: ２０２２ -> 2022, ＩＣＬＲ -> ICLR
                        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}})
+NORMAL_FORM_FOLD = _FOLD
 #: ``&nbsp;`` written out in a text that was saved from HTML without decoding it
 _NBSP_ENTITY_RE = re.compile(r"&(?:nbsp|#160|#x0*a0);", re.IGNORECASE)
 
@@ -787,6 +788,58 @@ def normalize_text(text: str) -> str:
     """
     text = _NBSP_ENTITY_RE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_FOLD)
     return unicodedata.normalize("NFC", text)
+
+
+def _is_starter(ch: str) -> bool:
+    """A character that starts a new NFC segment: not a combining mark, nor a Hangul
+    conjoining vowel or final consonant (which compose with the syllable before)."""
+    o = ord(ch)
+    return unicodedata.combining(ch) == 0 and not (0x1160 <= o <= 0x11FF or 0xD7B0 <= o <= 0xD7FF)
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """:func:`normalize_text` and, for every character of the result, the offset in
+    ``text`` it came from (one more entry for the end), so that offsets found in the
+    normal form can be given back in the original: ``orig[starts[i]:starts[j]]``.
+
+    >>> norm, starts = normalize_with_offsets("네\u200b이버\u00a0클로바")
+    >>> norm, starts[:4], starts[-1]
+    ('네이버 클로바', [0, 2, 3, 4], 8)
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        m = _NBSP_ENTITY_RE.match(text, i) if text[i] == "&" else None
+        if m:
+            chars.append(" ")
+            origin.append(i)
+            i = m.end()
+            continue
+        if text[i] == "\r":
+            chars.append("\n")
+            origin.append(i)
+            i += 2 if text.startswith("\r\n", i) else 1
+            continue
+        folded = text[i].translate(_FOLD)
+        if folded:
+            chars.append(folded)
+            origin.append(i)
+        i += 1
+    # NFC segment by segment: a starter and the marks or jamo that compose with it
+    out: list[str] = []
+    starts: list[int] = []
+    k = 0
+    while k < len(chars):
+        j = k + 1
+        while j < len(chars) and not _is_starter(chars[j]):
+            j += 1
+        seg = unicodedata.normalize("NFC", "".join(chars[k:j]))
+        out.append(seg)
+        starts.extend([origin[k]] * len(seg))
+        k = j
+    starts.append(n)
+    return "".join(out), starts
 
 
 def _normalize(text: str) -> list[str]:

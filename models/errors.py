@@ -116,6 +116,9 @@ class Errors(metaclass=ErrorsWithCodes):
     E089 = ("No space left on device writing {path} ({free} free); the run stopped, nothing partial was kept: "
             "free space and run it again (articles already written are skipped).")
     E090 = ("{what} does not exist: {missing}. Check the path{s}; {rest}.")
+    E092 = ("No line of {source} could be tagged ({n} line(s), each reported above). Give JSON objects with a "
+            "string \"text\", or plain UTF-8 text, one sentence or paragraph a line.")
+    E093 = "JSON object on {source} has no string \"text\" to tag."
     E091 = ("No article was read from {inputs}: {n} input(s) quarantined, the first {first}. "
             "See {out}/quarantine for every reason.")
 

@@ -26,7 +26,7 @@ from models.tokenize import BACKENDS
 
 from .compaction import DEFAULT_TARGET_ROWS
 from .options import (analysis_options, check_tokenizer, command_errors, hold_output, make_config, parse_field_map,
-                      quiet_prefect)
+                      quiet_prefect, silence_signal_crashes)
 
 
 class LazyGroup(click.Group):
@@ -121,6 +121,7 @@ def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, fiel
             loader = threading.Thread(target=_preload, args=(config,), name="kornews-preload", daemon=True)
             loader.start()
             stack.enter_context(prefect_api())
+            silence_signal_crashes()
             # runs before the API server stops: the run's logs reach it, and nothing is left
             # to print "Error logging to API" after the command's last line
             stack.callback(_flush_api_logs)
@@ -208,22 +209,27 @@ def _dry_run(config) -> None:
 
 
 @cli.command()
-@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+@click.option("--input", "input_path", default="-", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, allow_dash=True),
               help='JSONL, one {"id": ..., "text": ...} per line ("-" for stdin).')
-@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("--output", "output_path", default="-", show_default=True,
+              type=click.Path(dir_okay=False, allow_dash=True),
               help='JSONL, one {"id": ..., "entities": [...]} per line ("-" for stdout).')
 @analysis_options
 @click.option("--batch-size", default=128, show_default=True, type=click.IntRange(1, 100_000))
 def tag(input_path, output_path, tokenizer, ner, device, max_article_chars, batch_size):
     """Tag sentences or paragraphs: entities with exact offsets, canonical names and MONEY norms.
 
-    Streams: lines are read, tagged and written in batches. A line that is not
-    a JSON object with a string "text", or whose analysis fails, gets an output
-    line with "error" and an empty entity list, and is reported on stderr.
+    Streams: lines are read, tagged and written in batches. A line is a JSON
+    object with a string "text" (and an "id"), or a plain sentence (its id is
+    its line number). A line that cannot be read, or whose analysis fails, gets
+    an output line with "error" and an empty entity list, and is reported on
+    stderr; when no line could be tagged the command exits 1.
 
     Example:
 
     \b
+        echo '네이버 클로바는 뉴립스에서 논문 12편을 발표했다.' | kornews tag
         kornews tag --input sents.jsonl --output tagged.jsonl
     """
     from .config import AnalysisConfig
@@ -247,6 +253,9 @@ def tag(input_path, output_path, tokenizer, ner, device, max_article_chars, batc
             fout.close()
             tmp.replace(target)
     click.echo(f"tagged {stats['lines']} lines, {stats['entities']} entities, {stats['errors']} bad lines", err=True)
+    if stats["lines"] and stats["errors"] == stats["lines"]:
+        raise click.ClickException(Errors.E092.format(n=stats["lines"],
+                                                      source="standard input" if input_path == "-" else input_path))
 
 
 @cli.command(name="eval")

@@ -12,8 +12,10 @@ stops) and exits 130 (SIGINT) or 143 (SIGTERM).
 from __future__ import annotations
 
 import contextlib
+import logging
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -109,7 +111,51 @@ _received: list[int] = []
 
 def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
     _received.append(signum)
+    _silence_prefect()
     raise KeyboardInterrupt(signum)
+
+
+class _AfterStop(logging.Filter):
+    """Drops Prefect's records once the user stopped the command: its "Crash detected!"
+    and "Finished in state Crashed" lines say again, as errors, what the one stop line
+    says, and sending them to an API that is shutting down prints more noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _received or _stop_seen:
+            return False
+        try:
+            crashed = bool(_SIGNAL_CRASH_RE.search(record.getMessage()))
+        except Exception:  # noqa: BLE001 - a record that cannot format is not ours to judge
+            return True
+        if crashed:  # Prefect caught the signal first (it traps SIGTERM while a flow runs)
+            _stop_seen.append(True)
+            return False
+        return True
+
+
+#: Prefect's words for a run stopped by a signal
+_SIGNAL_CRASH_RE = re.compile(r"aborted by an? (?:interrupt|termination) signal")
+_stop_seen: list[bool] = []
+
+
+_AFTER_STOP = _AfterStop()
+
+
+def silence_signal_crashes() -> None:
+    """Install :class:`_AfterStop` on the logging handlers Prefect set up (call after
+    Prefect is imported): a stop by a signal is then said in one line, by kornews."""
+    _stop_seen.clear()
+    _silence_prefect()
+
+
+def _silence_prefect() -> None:
+    """Put :class:`_AfterStop` on every logging handler (Prefect's console and API handlers
+    hang on several loggers, the root's included); kornews itself speaks through click."""
+    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in list(logging.Logger.manager.loggerDict))]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", []):
+            if _AFTER_STOP not in handler.filters:
+                handler.addFilter(_AFTER_STOP)
 
 
 def _stopped(signum: int) -> None:

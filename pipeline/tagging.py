@@ -1,9 +1,11 @@
-"""``kornews tag``: streaming JSONL in, entities with exact offsets out.
+"""``kornews tag``: streaming lines in (JSONL or plain text), entities with exact offsets out.
 
-One output line per input line, in order. A line that cannot be used (not UTF-8,
-not JSON, no string ``"text"``) or whose analysis fails gets an output line with
-``"error"`` (a coded message naming the line) and no entities; the other lines
-of its batch are tagged as usual.
+One output line per input line, in order. A line that starts with ``{`` is a JSON
+object with a string ``"text"``; any other line is a plain sentence or paragraph,
+whose id is its line number. A line that cannot be used (not UTF-8, broken JSON,
+no string ``"text"``) or whose analysis fails gets an output line with ``"error"``
+(a coded message naming the line) and no entities; the other lines of its batch are
+tagged as usual.
 """
 from __future__ import annotations
 
@@ -16,13 +18,20 @@ from models.errors import Errors
 
 
 def _parse(line: Union[str, bytes], lineno: int) -> tuple[object, Optional[str], Optional[str]]:
-    """Return ``(id, text, error)`` for one input line."""
+    """Return ``(id, text, error)`` for one input line.
+
+    A line that starts with ``{`` is a JSON object with a string ``"text"`` (and an
+    optional ``"id"``); any other line is plain text, and its id is its line number.
+    """
     where = f"line {lineno}"
     if isinstance(line, bytes):
         try:
             line = line.decode("utf-8-sig" if lineno == 1 else "utf-8")
         except UnicodeDecodeError as e:
             return None, None, Errors.E001.format(source=where, detail=f"UTF-8: {e.reason} at byte {e.start}")
+    line = line.lstrip("\ufeff")
+    if not line.lstrip().startswith("{"):
+        return lineno, line.rstrip("\r\n"), None
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
@@ -34,7 +43,7 @@ def _parse(line: Union[str, bytes], lineno: int) -> tuple[object, Optional[str],
                                                                    f"got {type(obj).__name__}")
     text = obj.get("text")
     if not isinstance(text, str):
-        return obj.get("id"), None, Errors.E010.format(source=where, keys="text (a string)")
+        return obj.get("id"), None, Errors.E093.format(source=where)
     return obj.get("id"), text, None
 
 

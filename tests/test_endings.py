@@ -6,6 +6,7 @@ recognised, and the summary's line that says where the output is.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -105,3 +106,38 @@ def test_full_disk_says_one_line_and_a_rerun_after_freeing_space_is_exact(tmp_pa
             assert table_rows(out, table) == table_rows(clean, table), table
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+# --- kornews tag: plain text, the default standard streams, every line bad -------------
+def _tag(args, stdin: str):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    return CliRunner().invoke(cli, ["tag", *args], input=stdin)
+
+
+def test_tag_reads_a_plain_sentence_from_standard_input():
+    res = _tag(["--ner", "none"], "네이버 클로바는 ICLR 2022에서 논문 12편을 발표했다.\n")
+    assert res.exit_code == 0, res.output
+    line = json.loads(res.stdout.splitlines()[0])
+    assert line["id"] == 1
+    assert [(e["start"], e["end"], e["label"], e["text"]) for e in line["entities"]] == [
+        (0, 7, "ORG", "네이버 클로바"), (9, 18, "VENUE", "ICLR 2022"), (24, 27, "COUNT", "12편")]
+
+
+def test_tag_offsets_point_into_the_line_as_written():
+    text = "네이버\u00a0클로바는 ＩＣＬＲ　２０２２에서 논문 1\u200b2편을 발표했다."
+    res = _tag(["--ner", "none"], json.dumps({"id": "a", "text": text}) + "\n")
+    line = json.loads(res.stdout.splitlines()[0])
+    assert [(e["text"], text[e["start"]:e["end"]], e["canonical"]) for e in line["entities"]][:2] == [
+        ("네이버\u00a0클로바", "네이버\u00a0클로바", "네이버 클로바"), ("ＩＣＬＲ　２０２２", "ＩＣＬＲ　２０２２", "ICLR")]
+    assert line["entities"][2]["text"] == "1\u200b2편"
+
+
+def test_tag_exits_1_when_no_line_could_be_tagged():
+    res = _tag(["--ner", "none"], '{"text": 5}\n{"id": 2}\n')
+    assert res.exit_code == 1
+    assert _last_line(res.output) == ("Error: [E092] No line of standard input could be tagged (2 line(s), each "
+                                      "reported above). Give JSON objects with a string \"text\", or plain UTF-8 "
+                                      "text, one sentence or paragraph a line.")
