@@ -258,6 +258,42 @@ def tag(input_path, output_path, tokenizer, ner, device, max_article_chars, batc
                                                       source="standard input" if input_path == "-" else input_path))
 
 
+@cli.command()
+@click.option("--out", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Output folder of kornews run / serve / reprocess.")
+@click.option("--rebuild", is_flag=True, help="Recompute every fact from the mention tables first.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(0, 100_000),
+              help="How many facts to list, the most reported first.")
+def facts(out, rebuild, top):
+    """The facts table: what several articles report as one fact, with its sources.
+
+    run, serve and reprocess keep OUT/facts up to date; --rebuild recomputes it
+    from the mention tables (the same rows as the incremental path).
+
+    Example:
+
+    \b
+        kornews facts --out out
+        kornews facts --out out --rebuild --top 50
+    """
+    from .facts import read_facts, rebuild_facts
+    from .store import check_kornews_output, OutputLock
+
+    with command_errors(), contextlib.ExitStack() as stack:
+        check_kornews_output(Path(out))
+        if rebuild:
+            stack.enter_context(OutputLock(Path(out)))
+            n = rebuild_facts(Path(out))
+            click.echo(f"kornews: {n} facts rebuilt in {Path(out).resolve() / 'facts'}", err=True)
+        rows = sorted(read_facts(Path(out)).to_pylist(), key=lambda f: (-f["n_sources"], f["fact_id"]))
+        for f in rows[:top]:
+            what = (f"{f['org']} {'/'.join(f['venues']) or '-'} {f['year'] or '?'}: {f['value_text']}"
+                    if f["kind"] == "paper_count" else f"{f['investor']} → {f['recipient'] or '?'} "
+                    f"{f['month'] or '?'}: {f['value_text']}")
+            flag = " CONFLICT" if f["conflict"] else ""
+            click.echo(f"{f['n_sources']:>3} source(s){flag}  {what}  [{', '.join(f['publishers']) or '-'}]")
+
+
 @cli.command(name="eval")
 @click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--pred", "pred_dir", required=True, type=click.Path(exists=True, file_okay=False),

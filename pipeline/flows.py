@@ -27,6 +27,7 @@ from .store import OutputLock, ParquetStore, utcnow
 
 from .batch import BatchCounts, RunSummary, batched, ingest_config, new_run_id, open_store
 from .config import AnalysisConfig, PipelineConfig
+from .facts import update_facts
 from .progress import RunProgress
 from .tasks import DiskFull, analyse_articles, write_parquet
 
@@ -70,6 +71,8 @@ def run_flow(config: PipelineConfig = PipelineConfig()) -> dict:
                 progress.advance(len(batch), summary)
             else:
                 stopped = None
+        if stopped is None:
+            update_facts(config.out_path, run_id)  # under the lock: the facts the new rows touch
     result = {r["metric"]: r["value"] for r in summary.rows()}
     if stopped is not None:
         return {**result, "stopped": stopped}

@@ -44,6 +44,7 @@ from models.analyse import Records
 
 from .batch import RunSummary, batched, ingest_config, new_run_id, open_store
 from .config import AnalysisConfig, ReprocessConfig
+from .facts import update_facts
 from .flows import publish_artifacts
 from .ingest import InputMeter, iter_articles
 from .progress import RunProgress
@@ -148,6 +149,7 @@ def reprocess_flow(config: ReprocessConfig) -> dict:
             flush()
             summary.seconds = time.perf_counter() - t_start
             progress.advance(0, summary)
+        update_facts(config.out_path, run_id)  # under the lock: the facts the new rows touch
     logger.info("workers: %s; analyzer loads per worker: %s", len(pids), sorted(pids.values()))
     publish_artifacts(summary, config.out_path, "kornews reprocess")
     result = {r["metric"]: r["value"] for r in summary.rows()}

@@ -38,6 +38,7 @@ from .store import OutputLock, ParquetStore, utcnow
 
 from .batch import RunSummary, batched, new_run_id, open_store, stamp
 from .config import DEFAULT_RETRY_DELAYS, ServeConfig
+from .facts import update_facts
 from .flows import analyse_and_write
 from .tasks import DiskFull
 
@@ -209,6 +210,7 @@ def ingest_flow(config: ServeConfig = ServeConfig()) -> dict:
             with Fetcher(config.fetch_config()) as fetcher:
                 for feed_url in config.feeds:
                     _ingest_feed(run, state, fetcher, feed_url)
+        update_facts(out, run_id)  # under the lock: the facts the new rows touch
     finally:
         lock.__exit__(None, None, None)
     summary = run.result()
