@@ -60,6 +60,26 @@ def _files(out_dir: Path, table: str, run_id: str) -> list[str]:
     return sorted(str(p) for p in table_dir(out_dir, table).rglob(f"part-{run_id}-*.parquet"))
 
 
+def facts_markdown(out_dir: Path, top: int = 10) -> str:
+    """The most reported facts of the whole output folder, conflicts marked, each with
+    its sources as links (the ``facts`` table; empty when it has none)."""
+    from .facts import read_facts
+
+    facts = sorted(read_facts(Path(out_dir)).to_pylist(), key=lambda f: (-f["n_sources"], f["fact_id"]))
+    if not facts:
+        return "## Facts\n\nNone yet."
+    lines = [f"## Facts ({len(facts):,}; the most reported first)", ""]
+    for f in facts[:top]:
+        if f["kind"] == "paper_count":
+            what = f"{f['org']} · {', '.join(f['venues']) or 'no venue'} · {f['year'] or 'year unresolved'}"
+        else:
+            what = f"{f['investor'] or 'investor not named'} → {f['recipient'] or '?'} · {f['month'] or 'undated'}"
+        links = ", ".join(f"[{i + 1}]({u})" for i, u in enumerate(f["urls"][:5])) or ", ".join(f["publishers"])
+        flag = " **conflict**" if f["conflict"] else ""
+        lines.append(f"- {_cell(what)}: {_cell(f['value_text'])}{flag} — {f['n_sources']} source(s) {links}".rstrip())
+    return "\n".join(lines)
+
+
 def records_markdown(out_dir: Path | str, run_id: str, top: int = 10, max_records: int = 20) -> str:
     """A markdown summary of the records run ``run_id`` wrote to ``out_dir``.
 
@@ -107,6 +127,7 @@ def records_markdown(out_dir: Path | str, run_id: str, top: int = 10, max_record
     parts = [f"# kornews run {run_id}: {n_articles:,} articles"]
     if n_quarantined and n_quarantined[0][0]:
         parts.append(f"{n_quarantined[0][0]:,} inputs quarantined (table `quarantine`).")
+    parts.append(facts_markdown(out_dir, top))
     parts.append("## Top organizations\n\n" + (_table(
         ["organization", "mentions", "articles"], orgs) if orgs else "None found."))
     parts.append("## Paper counts\n\n" + _listing(

@@ -111,6 +111,9 @@ class ReportData:
     unplotted_foreign_total: int
     #: Cards of the articles the listings link to, by article_id.
     articles: dict[str, dict] = field(default_factory=dict)
+    #: The most reported facts (``facts`` table), and how many there are.
+    facts: list[dict] = field(default_factory=list)
+    facts_total: int = 0
 
     def summary(self) -> str:
         """One line for the CLI."""
@@ -252,9 +255,18 @@ def collect_report(out_dir: Path | str, limits: Limits = Limits()) -> ReportData
     con, files, missing = _connect(out_dir)
     q = _Query(con, out_dir)
     try:
-        return _collect(q, out_dir, files, missing, limits)
+        data = _collect(q, out_dir, files, missing, limits)
     finally:
         con.close()
+    from .facts import read_facts
+
+    facts = sorted(read_facts(out_dir).to_pylist(), key=lambda f: (-f["n_sources"], -f["conflict"], f["fact_id"]))
+    data.facts, data.facts_total = facts[:FACTS_SHOWN], len(facts)
+    return data
+
+
+#: Facts listed at the top of the report, the most reported first.
+FACTS_SHOWN = 30
 
 
 #: Columns of ``articles`` left on disk until the cards are built (the bodies are most of the bytes).
@@ -854,6 +866,40 @@ def _date_of(rec: dict) -> str:
     return fmt_date(rec.get("published_us")) or esc(rec.get(PARTITION_COLUMN) or "")
 
 
+def _fact_what(f: dict) -> str:
+    if f["kind"] == "paper_count":
+        venues = ", ".join(f["venues"]) or "no venue named"
+        parent = f" ({esc(f['org_parent'])})" if f.get("org_parent") else ""
+        return (f"<b>{esc(f['org'])}</b>{parent} · {esc(venues)} · {esc(f['year'] or 'year unresolved')}: "
+                f"{esc(f['value_text'])}")
+    investor = f"<b>{esc(f['investor'])}</b>" if f["investor"] else "investor not named"
+    return (f"{investor} → {esc(f['recipient'] or '?')} · {esc(f['month'] or 'undated')}: "
+            f"{esc(f['value_text'])} ({fmt_krw(f['value'])})")
+
+
+def _section_facts(data: ReportData) -> str:
+    out = ['<section id="facts"><h2>Facts: what several articles report</h2>']
+    if not data.facts:
+        out.append('<p class="empty">No facts yet (kornews facts --out OUT --rebuild builds them).</p></section>')
+        return "".join(out)
+    out.append(_shown(len(data.facts), data.facts_total, "facts", ", the most reported first"))
+    out.append('<table class="facts"><thead><tr><th>fact</th><th>sources</th><th>values</th></tr></thead><tbody>')
+    for f in data.facts:
+        badge = ' <span class="badge warn">conflict</span>' if f["conflict"] else ""
+        shown = (lambda v: fmt_krw(v) if v is not None else "vague") if f["kind"] == "investment" else (
+            lambda v: esc(v) if v is not None else "vague")
+        values = "; ".join(f"{shown(v['value'])} × {v['n']}" for v in json.loads(f["values"]))
+        links = "".join(
+            f"<li>{_article_link(aid, data) if aid in data.articles else esc(aid)}</li>" for aid in f["article_ids"])
+        urls = "".join(f'<li><a href="{esc(u)}" rel="noopener noreferrer">{esc(u)}</a></li>'
+                       for u in (safe_url(u) for u in f["urls"]) if u)
+        pubs = esc(", ".join(f["publishers"]) or "publisher unknown")
+        out.append(f'<tr><td>{_fact_what(f)}{badge}</td><td><details><summary>{f["n_sources"]} · {pubs}</summary>'
+                   f"<ul>{links}{urls}</ul></details></td><td>{values}</td></tr>")
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
 def _section_runs(data: ReportData) -> str:
     out = ['<section id="runs"><h2>Runs and inputs</h2>']
     if not data.runs:
@@ -1107,7 +1153,7 @@ def render_html(data: ReportData, generated: datetime | None = None) -> str:
         missing = (f'<p class="note missing">No rows (no Parquet file) in: '
                    f'{esc(", ".join(data.missing_tables))}.</p>')
     nav = "".join(f'<a href="#{i}">{n}</a>' for i, n in (
-        ("runs", "Runs and inputs"), ("organizations", "Organizations"), ("paper-counts", "Paper counts"),
+        ("facts", "Facts"), ("runs", "Runs and inputs"), ("organizations", "Organizations"), ("paper-counts", "Paper counts"),
         ("investments", "Investments"), ("articles", "Articles")))
     title = f"kornews report: {data.out_dir.resolve().name or data.out_dir}"
     return "".join([
@@ -1123,7 +1169,8 @@ def render_html(data: ReportData, generated: datetime | None = None) -> str:
         '<div class="stats">' + "".join(f'<div class="stat" data-stat="{esc(k)}"><b>{v:,}</b>{esc(k)}</div>'
                                         for k, v in stats) + "</div>",
         missing, f"<nav>{nav}</nav></header><main>",
-        _section_runs(data), _section_orgs(data), _section_papers(data), _section_investments(data),
+        _section_facts(data), _section_runs(data), _section_orgs(data), _section_papers(data),
+        _section_investments(data),
         _section_articles(data),
         "</main></body></html>\n",
     ])

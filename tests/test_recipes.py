@@ -55,6 +55,18 @@ spark.sql("""
 """).show(truncate=False)
 '''
 
+FACTS_RECIPE = '''\
+import duckdb
+
+out = "out"
+duckdb.sql(f"""
+    SELECT org, venues, year, value AS papers, n_sources, conflict, publishers
+    FROM read_parquet('{out}/facts/facts.parquet')
+    WHERE kind = 'paper_count' AND year_resolved
+    ORDER BY org, year, venues
+""").show()
+'''
+
 KST = timezone(timedelta(hours=9))
 UTC = timezone.utc
 BODY1 = "가나전자가 뉴립스 2024에서 논문 12편을 발표했다. 다라대학교도 3편을 냈다."
@@ -170,3 +182,28 @@ def test_spark_recipe(spark_available, in_output):
     finally:
         if "spark" in namespace:
             namespace["spark"].stop()
+
+
+def test_facts_recipe(in_output, capfd):
+    from pipeline.facts import rebuild_facts
+
+    assert rebuild_facts(in_output) == 2
+    exec(compile(FACTS_RECIPE, "README.md:facts", "exec"), {})
+    shown = capfd.readouterr().out
+    assert "가나전자" in shown and "사자랩" in shown and "2024" in shown
+
+
+def test_facts_recipe_on_an_empty_output(tmp_path, monkeypatch, capfd):
+    from pipeline.facts import rebuild_facts
+
+    write_output(tmp_path / "out", {})
+    monkeypatch.chdir(tmp_path)
+    assert rebuild_facts(tmp_path / "out") == 0
+    exec(compile(FACTS_RECIPE, "README.md:facts", "exec"), {})
+    assert "0 rows" in capfd.readouterr().out
+
+
+def test_the_recipes_are_the_readme_s():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for recipe in (DUCKDB_RECIPE, SPARK_RECIPE, FACTS_RECIPE):
+        assert recipe in readme

@@ -501,3 +501,27 @@ def test_browser_empty_report(browser, empty_out, tmp_path):
     assert browser.find_elements(By.CSS_SELECTOR, "svg.chart") == []
     assert any(p.text == "No paper counts." and p.is_displayed()
                for p in browser.find_elements(By.CSS_SELECTOR, "p.empty"))
+
+
+def test_browser_shows_the_facts_first_with_their_sources_one_click_away(browser, sample_out, tmp_path):
+    import shutil
+
+    from selenium.webdriver.common.by import By
+
+    from pipeline.facts import read_facts, rebuild_facts
+
+    out = tmp_path / "out"
+    shutil.copytree(sample_out, out)
+    n = rebuild_facts(out)
+    assert n == read_facts(out).num_rows > 0
+    path = build_report(out, tmp_path / "facts.html")
+    logs = open_page(browser, path, "report-facts.png")
+    assert not severe(logs), logs
+    first_section = browser.find_elements(By.CSS_SELECTOR, "main section")[0]
+    assert first_section.get_attribute("id") == "facts"
+    rows = browser.find_elements(By.CSS_SELECTOR, "section#facts table.facts tbody tr")
+    assert len(rows) == min(n, 30) and rows[0].is_displayed()
+    link = rows[0].find_element(By.CSS_SELECTOR, "details a.article-link")
+    assert not link.is_displayed()
+    rows[0].find_element(By.CSS_SELECTOR, "details summary").click()
+    assert link.is_displayed()
