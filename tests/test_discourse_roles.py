@@ -78,6 +78,12 @@ def test_investor_roles(analyzer, text, expected):
     "올해 상반기 국내 스타트업 투자는 3조5000억원으로 집계됐다.",
     "국내 벤처투자 시장은 지난해 6조원을 넘어섰다.",
     "누적 투자액은 1200억원에 이른다.",
+    # sums over a number of companies, tallies and rankings, thresholds, series of yearly totals
+    "지원사업은 241개 지원 기업 중 23개사에 총 309억 원의 벤처투자를 유치했다.",
+    "국내 바이오기업의 3월 외부 투자유치가 9곳, 502억원으로 집계됐다.",
+    "2020년 기준 378억원을 유치한 한빛대학교가 1위다.",
+    "중소벤처기업부는 300억 원 이상 투자를 유치한 기업이 5곳으로 늘었다고 밝혔다.",
+    "2017년 107억원, 2018년 174억원, 2019년엔 122억원이 투자됐다.",
 ])
 def test_statistics_are_not_investments(analyzer, text):
     assert _inv(analyzer, text) == []

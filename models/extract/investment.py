@@ -308,6 +308,33 @@ def _context_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Op
     return headline_org(adoc)
 
 
+#: a number of organizations: "23개사", "9곳", "216개 소부장 기업", "기업 5곳"
+_ORG_COUNT_RE = re.compile(r"\d[\d,]*\s?(?:개사|곳|개\s?(?:[가-힣]+\s)?(?:기업|업체|회사|스타트업|사))|(?:기업|업체|스타트업)\s?\d+\s?(?:곳|개)")
+#: amounts that are tallied: "…으로 집계됐다", "…으로 나타났다", "순위", "1위"
+_TALLY_RE = re.compile(r"집계|나타났|조사됐|\d+\s?위(?:[다는를에로]|이다|였)|순위|통계|누적|합계")
+#: an amount that describes a kind of company: "300억 원 이상 투자를 유치한 기업이"
+_THRESHOLD_RE = re.compile(r"\s?(?:이상|이하|미만|넘는|초과)?\s?(?:의\s)?(?:투자를?\s)?(?:유치한|받은|유치하는)\s(?:기업|업체|스타트업|회사)")
+#: a year before each amount of a series: "2017년 107억원, 2018년 174억원"
+_YEAR_SERIES_RE = re.compile(r"(?:19|20)\d{2}년(?:엔|에는|에)?\s?$")
+
+
+def _is_aggregate(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> bool:
+    """Money that no single event puts in: a sum over a number of companies ("23개사에 총
+    309억 원", "9곳, 502억원으로 집계"), a tally or a ranking ("378억원을 유치한 고려대학교가
+    1위다"), a threshold describing companies ("300억 원 이상 투자를 유치한 기업이"), or one
+    year of a series of totals ("2017년 107억원, 2018년 174억원이 투자됐다")."""
+    text = adoc.text
+    s, e = sent
+    c0, c1 = clause_of(adoc, sent, m.start)
+    if _ORG_COUNT_RE.search(text, c0, c1) or _TALLY_RE.search(text, c0, c1):
+        return True
+    if _THRESHOLD_RE.match(text, m.end):
+        return True
+    before = text[max(s, m.start - 12):m.start]
+    series = len(re.findall(r"(?:19|20)\d{2}년", text[s:e])) >= 2
+    return bool(series and _YEAR_SERIES_RE.search(before) and _PASSIVE_RE.search(text, m.end, e))
+
+
 def _raiser(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> bool:
     """True when an organization raises the money: a subject ORG of the sentence, or the
     topic carried from before ("퓨리오사AI는 … . 이번에 300억원을 유치했다")."""
@@ -358,6 +385,8 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
                                                      if x.payload is not None])
         each = pairs[si]
         clause = clause_of(adoc, sent, m.start)
+        if _is_aggregate(adoc, sent, m):
+            continue
         paren = _paren_investor(adoc, sent, m) or _relative_investor(adoc, sent, m)
         if not (_is_investment(text, clause, sent, m)
                 or (paren is not None and _ROUND_RE.search(text, sent[0], sent[1]))):
