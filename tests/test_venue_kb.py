@@ -513,3 +513,30 @@ def test_shipped_kb_has_every_gazetteer_venue(shipped):
     missing = [e.canonical for e in load_gazetteer().entries
                if e.kind in ("journal", "conference") and shipped.by_canonical(e.canonical) is None]
     assert not missing, f"corpora/venues is stale, rebuild it with `python -m pipeline.build_venue_kb`: {missing}"
+
+
+# --- the compiled matcher's cache -------------------------------------------------------------
+def test_the_compiled_matcher_is_cached_beside_its_kb_and_rebuilt_when_it_changes(tmp_path):
+    from models.venues import kb as kbmod
+
+    path = tmp_path / "kb.jsonl.gz"
+    write_kb(path, [_venue("v1", "NeurIPS", "conference", ("NeurIPS", "acronym", 0), ("뉴립스", "hangul", 0))])
+    kbmod._load_cached.cache_clear()
+    first = load_venue_kb(path)
+    cache = kbmod.matcher_cache_path(path.resolve())
+    assert cache.exists() and cache.parent == tmp_path and cache.name.startswith(".kb.jsonl.gz.")
+    kbmod._load_cached.cache_clear()
+    again = load_venue_kb(path)  # from the cache file
+    assert again is not first and again.lookup("뉴립스").canonical == "NeurIPS"
+    assert [(h.surface, h.canonical) for h in again.find("뉴립스에 실렸다")] == [("뉴립스", "NeurIPS")]
+    # a changed KB gets a cache of its own; the stale one is removed
+    write_kb(path, [_venue("v2", "ICLR", "conference", ("ICLR", "acronym", 0))])
+    kbmod._load_cached.cache_clear()
+    changed = load_venue_kb(path)
+    assert changed.lookup("ICLR").canonical == "ICLR" and changed.lookup("뉴립스") is None
+    assert not cache.exists() and kbmod.matcher_cache_path(path.resolve()).exists()
+    # a damaged cache is rebuilt, never trusted
+    kbmod.matcher_cache_path(path.resolve()).write_bytes(b"not a pickle")
+    kbmod._load_cached.cache_clear()
+    assert load_venue_kb(path).lookup("ICLR").canonical == "ICLR"
+    kbmod._load_cached.cache_clear()
