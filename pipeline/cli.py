@@ -115,7 +115,7 @@ def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, fiel
             hold_output(config.out_path, stack)  # refused at once, not after Prefect's start-up
             from .flows import run_flow
             from .progress import print_summary
-            from .server import prefect_api
+            from .server import flush_api_logs, prefect_api
 
             # the models load while Prefect's API server starts (a child process): ~4 s saved
             loader = threading.Thread(target=_preload, args=(config,), name="kornews-preload", daemon=True)
@@ -124,7 +124,7 @@ def run(inputs, out, tokenizer, ner, device, max_article_chars, batch_size, fiel
             silence_signal_crashes()
             # runs before the API server stops: the run's logs reach it, and nothing is left
             # to print "Error logging to API" after the command's last line
-            stack.callback(_flush_api_logs)
+            stack.callback(flush_api_logs)
             loader.join()
             summary = run_flow(config)
         stopped = summary.pop("stopped", None)
@@ -164,14 +164,6 @@ def _no_article_message(config, run_id) -> str:
     inputs = ", ".join(str(i) for i in config.inputs[:3]) + (" …" if len(config.inputs) > 3 else "")
     return Errors.E091.format(inputs=inputs, n=len(rows), first=first, out=config.out_path)
 
-
-def _flush_api_logs() -> None:
-    try:
-        from prefect.logging.handlers import APILogHandler
-
-        APILogHandler.flush()
-    except Exception:  # noqa: BLE001 - flushing logs must never end a command
-        pass
 
 
 def _preload(config) -> None:

@@ -280,3 +280,15 @@ def _drain_prefect_services() -> None:
         QueueService.drain_all(timeout=10)
     except Exception:  # noqa: BLE001 - best effort; only log shipping is at stake
         pass
+
+
+def flush_api_logs() -> None:
+    """Send the log records still queued for the API now, while its server runs: after
+    the server stops, Prefect would print "Error logging to API" under the command's
+    last line."""
+    try:
+        from prefect.logging.handlers import APILogHandler
+
+        APILogHandler.flush()
+    except Exception:  # noqa: BLE001 - flushing logs must never end a command
+        pass
