@@ -7,8 +7,31 @@ dataset library; ``tests/test_architecture.py`` keeps it so.
 """
 from pathlib import Path
 import os
+import sys
 
 __version__ = "0.1.0"
+
+
+def _thinc_without_torch() -> None:
+    """Import thinc (spaCy's machine-learning layer) without letting it import torch.
+
+    thinc imports torch at start-up whenever it is installed (1.5 s here) although
+    kornews' spaCy pipeline never runs a torch layer; the transformers tier imports
+    torch itself when it loads (:mod:`models.ner.hf`). ``KORNEWS_THINC_TORCH=1`` keeps
+    thinc's own torch support for pipelines that need it.
+    """
+    if os.environ.get("KORNEWS_THINC_TORCH") or "thinc" in sys.modules or "torch" in sys.modules:
+        return
+    sys.modules["torch"] = None  # thinc's optional `import torch` fails fast
+    try:
+        import thinc.compat  # noqa: F401
+    except ImportError:
+        pass
+    finally:
+        del sys.modules["torch"]
+
+
+_thinc_without_torch()
 
 
 _BUNDLED_CORPORA = Path(__file__).resolve().parent.parent / "corpora"
