@@ -203,13 +203,56 @@ def _without_place(text: str, m: Mention) -> Mention:
     return dataclasses.replace(m, start=start, text=text[start:m.end])
 
 
+#: a unit inside an organization: "○○대학교 비전지능연구실", "△△전자 AI센터"
+_UNIT_RE = re.compile(r"(?:연구실|연구팀|연구단|연구소|연구센터|랩|Lab|학과|학부|대학원|센터|사업부|본부|연구진)$")
+#: a name that units belong to: a university, an institute, a company with a known name
+_HOST_RE = re.compile(r"(?:대학교|대학|대|과학기술원|연구원|병원|의료원|그룹|전자|㈜|KAIST|POSTECH|UNIST|GIST|DGIST)$")
+#: corporate decorations that are not part of a name
+_DECORATION_RE = re.compile(r"^(?:㈜|\(주\)|주식회사)\s?|\s?(?:㈜|\(주\)|주식회사|Inc\.?|Corp\.?|Co\.,? Ltd\.?|Ltd\.?)$")
+
+
+def canonical_orgs(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One canonical name per organization.
+
+    * A unit written after the organization it belongs to is one organization with a
+      parent: "한빛과학기술대학교 비전지능연구실" (two spans from the tagger) is the lab,
+      parent 한빛과학기술대학교; its counts are never split between the two.
+    * An ORG no list knows gets its name without corporate decorations as its canonical
+      name (㈜누리인베스트먼트 → 누리인베스트먼트), so ``entities.canonical`` is never null
+      for an organization and the variants of one name count once.
+    """
+    out: list[Mention] = []
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (m.label == "ORG" and nxt is not None and nxt.label == "ORG" and text[m.end:nxt.start] == " "
+                and nxt.canonical is None and _UNIT_RE.search(nxt.text)
+                and (m.canonical is not None or _HOST_RE.search(m.text))):
+            host = m.canonical or m.text
+            out.append(Mention(m.start, nxt.end, text[m.start:nxt.end], "ORG", nxt.source,
+                               canonical=f"{host} {nxt.text}", parent=host))
+            i += 2
+            continue
+        if m.label == "ORG" and m.canonical is None:
+            name = _DECORATION_RE.sub("", m.text).strip() or m.text
+            parent = m.parent
+            first, sep, rest = m.text.partition(" ")
+            if sep and _UNIT_RE.search(rest) and _HOST_RE.search(first):
+                parent = first
+            m = dataclasses.replace(m, canonical=name, parent=parent)
+        out.append(m)
+        i += 1
+    return out
+
+
 @Language.component("kornews_resolve")
 def resolve_component(doc: Doc) -> Doc:
     """Resolve candidates into ``doc._.mentions`` and ``doc.ents``."""
     cands, blockers = doc._.candidates or ([], [])
     text = doc_text(doc)
-    mentions = resolve([_venue_year(text, _without_place(text, _whole_word_start(text, m))) for m in cands],
-                       blockers)
+    mentions = canonical_orgs(text, resolve(
+        [_venue_year(text, _without_place(text, _whole_word_start(text, m))) for m in cands], blockers))
     doc._.mentions = mentions
     spans = []
     last_end = -1

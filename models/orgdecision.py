@@ -106,6 +106,8 @@ def name_features(adoc, ms: list[Mention], places: frozenset = frozenset()) -> d
         "in_title": float(bool(adoc.title) and any(m.text in adoc.title for m in ms)),
         "first_pos": first.start / max(1, len(text)),
         "gloss": float(any(re.match(r"\s?\([A-Za-z가-힣][^()]{0,30}\)", text[m.end:m.end + 32]) for m in ms)),
+        # a listed company's stock code: "동국제강(460860)", "(KS:005930)"
+        "stock_code": float(any(re.match(r"\s?\((?:[A-Z]{2,6}\s?:\s?)?\d{6}\)", text[m.end:m.end + 20]) for m in ms)),
     }
     # do its mentions agree? a name is tagged wherever it is written; a common noun the
     # tagger took for a name here and there is written far more often than it is tagged

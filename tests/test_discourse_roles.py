@@ -182,3 +182,17 @@ def test_edition_year_from_elsewhere_in_the_article(analyzer):
 ])
 def test_totals_shares_and_averages_are_no_organizations_count(analyzer, text):
     assert _pc(analyzer, text) == []
+
+
+# --- one canonical name per organization --------------------------------------------------
+def test_a_unit_after_its_university_is_one_organization_with_a_parent(analyzer):
+    text = "한빛과학기술대학교 비전지능연구실은 CVPR 2024에서 논문 3편을 발표했다. 이 연구실은 ICCV에서도 2편이 채택됐다."
+    adoc = analyzer.analyse_text(text)
+    assert [(m.text, m.canonical, m.parent) for m in adoc.by_label("ORG")] == [
+        ("한빛과학기술대학교 비전지능연구실", "한빛과학기술대학교 비전지능연구실", "한빛과학기술대학교")]
+    assert {p[0] for p in _pc(analyzer, text)} == {"한빛과학기술대학교 비전지능연구실"}
+
+
+def test_an_unlisted_name_has_its_undecorated_name_as_canonical(analyzer):
+    adoc = analyzer.analyse_text("㈜누리인베스트먼트는 딥픽셀랩스에 20억원을 투자했다.")
+    assert [(m.text, m.canonical) for m in adoc.by_label("ORG")][:1] == [("㈜누리인베스트먼트", "누리인베스트먼트")]
