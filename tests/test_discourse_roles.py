@@ -170,6 +170,14 @@ def test_a_ranking_with_counts_in_parentheses_and_a_relative_clause_owner(analyz
                                    ("인텔", ("ISSCC",), None, 8)]
 
 
+@pytest.mark.parametrize("headline,expected", [
+    ("뉴립스 2023서 카카오브레인, 19편 채택…업스테이지, 5편", [("카카오브레인", 19), ("업스테이지", 5)]),
+    ("ISSCC 2022 논문 삼성전자 16편 기관 1위·KAIST 10편 대학 1위", [("삼성전자", 16), ("KAIST", 10)]),
+])
+def test_headline_lists_of_organizations_and_counts(analyzer, headline, expected):
+    assert [(p[0], p[3]) for p in _pc(analyzer, headline)] == expected
+
+
 def test_edition_year_from_elsewhere_in_the_article(analyzer):
     text = "CVPR 2021이 막을 내렸다. 서울대 연구진은 CVPR에서 논문 17편을 발표했다."
     assert _pc(analyzer, text) == [("서울대", ("CVPR",), 2021, 17)]

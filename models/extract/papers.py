@@ -155,7 +155,7 @@ def _is_tied(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], c
 
 
 #: after a count in a list or a ranking: "275건으로", "139건,", "879건이고", "270건 순이다", "17편의 실적"
-_LIST_AFTER_RE = re.compile(r"\s*\)?\s*(?:으로|로|이고|이며|이다|이었다|였다|,|\s?순(?:이다|이었다|으로|이며|이고)|의\s(?:역대\s\S+\s)?(?:실적|성과|기록))")
+_LIST_AFTER_RE = re.compile(r"\s*\)?\s*(?:$|…|·|\s?채택|\s?[가-힣]{1,4}\s?\d+\s?위|으로|로|이고|이며|이다|이었다|였다|,|\s?순(?:이다|이었다|으로|이며|이고)|의\s(?:역대\s\S+\s)?(?:실적|성과|기록))")
 #: a count that modifies another noun: "30건의 특허", "3편의 영화"
 _OTHER_NOUN_AFTER_RE = re.compile(r"\s*의\s(?!" + _PAPER_NOUN + r"|논문|역대|실적|성과|기록|정규|연구)")
 _PAPER_WORD_RE = re.compile(r"논문|SCI|학술지|학회|학술대회|저널")
@@ -295,7 +295,7 @@ def _coordinated_with_next(text: str, c: Mention, nxt: Optional[Mention]) -> boo
     return len(gap) <= 30 and bool(re.match(r"^\s*(?:,|와|과|및|씩,)", gap))
 
 
-_ORG_COUNT_GAP_RE = re.compile(r"\s*(?:은|는|이|가|도|으로|로|에서|에서는|에서도|이\s?총|가\s?총)?\s*(?:총|모두|약|각각)?\s*"
+_ORG_COUNT_GAP_RE = re.compile(r"\s*(?:은|는|이|가|도|으로|로|에서|에서는|에서도|이\s?총|가\s?총|,)?\s*(?:총|모두|약|각각)?\s*"
                                # "마이크로소프트(2762건)", "텐센트(5위·948건)": the count glosses the name
                                r"(?:\(\s?(?:\d+\s?위\s?[·,]\s?)?)?")
 
