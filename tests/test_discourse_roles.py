@@ -89,6 +89,15 @@ def test_statistics_are_not_investments(analyzer, text):
     assert _inv(analyzer, text) == []
 
 
+@pytest.mark.parametrize("text", [
+    # a listed amount that is a price, or a fund's yearly size, is no investment
+    "한빛텔레콤이 위성 2호는 40억원에, 위성 3호는 5억 3천만원의 해외 기업에 팔았다고 주장했다.",
+    "기금은 2020년까지 연간 1억달러, 총 8000억달러를 조성해 개발도상국 사업에 지원할 계획이다.",
+])
+def test_listed_amounts_need_their_own_investor_and_no_sale(analyzer, text):
+    assert _inv(analyzer, text) == []
+
+
 def test_the_genitive_with_the_amount_in_parentheses(analyzer):
     assert _inv(analyzer, "네이버웹툰의 에이투지 투자(400억원)가 대표적이다.") == [("400억원", "네이버웹툰")]
 

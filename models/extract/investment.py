@@ -80,9 +80,6 @@ class InvestmentMention:
 def _is_investment(text: str, clause: tuple[int, int], sent: tuple[int, int], m: Mention) -> bool:
     # words tied to the money: up to the clause end after it, a few words before it
     after = text[m.end:min(clause[1], m.end + 30)]
-    if _LIST_NEXT_RE.match(text, m.end):
-        # "산업부가 15억원, 삼성전자가 7억원을 투자한다": a listed amount shares the list's verb
-        after = text[m.end:clause[1]]
     before = text[max(sent[0], m.start - 14):m.start]
     # the noun the amount measures: "8000억달러의 기금", "5300만원 상당의 물품", "1억원(추징금)"
     head = re.sub(r"^\s*[)(]?\s*(?:의|규모의|규모|가량의|정도의)?\s*", "", after)
@@ -92,11 +89,7 @@ def _is_investment(text: str, clause: tuple[int, int], sent: tuple[int, int], m:
         return False
     if re.search(r"(?:을|를|이|가)\s*(?:기록|달성|돌파|냈|올렸|벌)", after[:10]):
         return False
-    if _INVEST_RE.search(after) or _INVEST_RE.search(before):
-        return True
-    # "출자자는 △A 150억 원 △B 200억 원으로 구성된다": a listed amount in an investing sentence
-    listed = _LIST_NEXT_RE.match(text, m.end) or _LIST_SEP_RE.search(text, max(sent[0], m.start - 40), m.start)
-    return bool(listed and _INVEST_RE.search(text, sent[0], sent[1]))
+    return bool(_INVEST_RE.search(after) or _INVEST_RE.search(before))
 
 
 def _investor(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, int], m: Mention,
@@ -239,6 +232,8 @@ def _listed_investor(adoc: ArticleDoc, sent: tuple[int, int], m: Mention) -> Opt
 
 
 _LIST_SEP_RE = re.compile(r"[,·△▲■□◆●•]")
+#: the amount is a price: "…5억원의 … 기업에 팔았다"
+_SELL_RE = re.compile(r"팔았|팔아|팔기|판매|매각|매도|넘겼")
 _SOURCE_PARTICLES = ("에서", "에서도", "로부터", "으로부터")
 _LIST_NEXT_RE = re.compile(r"\s?[,·△▲■□◆●•]")
 #: a subject inside a relative clause: "카카오모빌리티가 추진하는 … 투자에"
@@ -388,8 +383,13 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
         if _is_aggregate(adoc, sent, m):
             continue
         paren = _paren_investor(adoc, sent, m) or _relative_investor(adoc, sent, m)
+        # "산업부가 15억원, 삼성전자가 7억원을 투자한다", "출자자는 △A 150억 원 △B 200억 원으로":
+        # an amount listed after its own investor shares the list's investing word
+        listed = _listed_investor(adoc, sent, m)
         if not (_is_investment(text, clause, sent, m)
-                or (paren is not None and _ROUND_RE.search(text, sent[0], sent[1]))):
+                or (paren is not None and _ROUND_RE.search(text, sent[0], sent[1]))
+                or (listed is not None and _INVEST_RE.search(text, sent[0], sent[1])
+                    and not _SELL_RE.search(text, m.end, sent[1]))):
             continue
         raising = bool(_RAISING_RE.search(text, m.end, sent[1]))
         shared = _each_shares(adoc, sent, m) if m.start not in each else []
@@ -399,7 +399,7 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
                                              text[sent[0]:sent[1]][:300]))
             continue
         investor = (each.get(m.start) or paren or _genitive_investor(adoc, clause, m)
-                    or _listed_investor(adoc, sent, m) or _investor(adoc, sent, clause, m, raising))
+                    or listed or _investor(adoc, sent, clause, m, raising))
         if investor is None and raising:
             investor = _participants(adoc, si, sent[0])
         elif investor is None and not _PASSIVE_RE.match(text, m.end, clause[1]):  # a passive's agent is unnamed
