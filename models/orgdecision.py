@@ -25,6 +25,7 @@ Without that file every candidate is kept, as before.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
@@ -83,6 +84,7 @@ def name_features(adoc, ms: list[Mention], places: frozenset = frozenset()) -> d
     surface = max((m.text for m in ms), key=len)
     first = ms[0]
     tags = _tags_in(adoc, first.start, first.end)
+    written_counts = _written(adoc)
     f: dict[str, float] = {
         "src_gazetteer": float(any(m.source == "gazetteer" for m in ms)),
         "src_model": float(any(m.source == "model" for m in ms)),
@@ -111,7 +113,7 @@ def name_features(adoc, ms: list[Mention], places: frozenset = frozenset()) -> d
     }
     # do its mentions agree? a name is tagged wherever it is written; a common noun the
     # tagger took for a name here and there is written far more often than it is tagged
-    written = max(len(ms), sum(text.count(t) for t in {m.text for m in ms}))
+    written = max(len(ms), sum(written_counts.get(t, 0) for t in {m.text for m in ms}))
     f["tagged_share"] = len(ms) / written
     f["single_nng"] = float(len(tags) == 1 and tags[0] == "NNG")
     counts = {k: 0 for k in (*_PARTICLES, "none")}
@@ -128,8 +130,38 @@ def name_features(adoc, ms: list[Mention], places: frozenset = frozenset()) -> d
     return f
 
 
+def _token_index(adoc) -> tuple[list[int], list[str]]:
+    """Token start offsets and first morpheme tags of the article, built once."""
+    if "_org_tokens" not in adoc.__dict__:
+        toks = [t for t in adoc.doc if not t.is_space]
+        adoc._org_tokens = ([t.idx for t in toks], [t.tag_.split("+")[0] for t in toks])
+    return adoc._org_tokens
+
+
 def _tags_in(adoc, start: int, end: int) -> list[str]:
-    return [t.tag_.split("+")[0] for t in adoc.doc if start <= t.idx < end and not t.is_space]
+    """Tags of the tokens that start in ``[start, end)``, found by bisection (an article
+    with thousands of names must not cost a pass over its tokens per name)."""
+    starts, tags = _token_index(adoc)
+    return tags[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
+
+def _written(adoc) -> dict[str, int]:
+    """How often each ORG surface of the article is written in it, in one pass over the
+    text (pyahocorasick), whatever the number of names."""
+    if "_org_written" not in adoc.__dict__:
+        import ahocorasick
+
+        surfaces = {m.text for m in adoc.mentions if m.label == "ORG" and m.text}
+        counts = dict.fromkeys(surfaces, 0)
+        if surfaces:
+            automaton = ahocorasick.Automaton()
+            for t in surfaces:
+                automaton.add_word(t, t)
+            automaton.make_automaton()
+            for _, t in automaton.iter(adoc.text):
+                counts[t] += 1
+        adoc._org_written = counts
+    return adoc._org_written
 
 
 @functools.lru_cache(maxsize=2)

@@ -8,6 +8,7 @@ so they work the same whatever tokenizer ran.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Optional, Sequence
 
@@ -241,12 +242,18 @@ def headline_org(adoc: ArticleDoc) -> Optional[Mention]:
 
 
 #: a word that is the subject or topic: its particle and the word before it
-_SUBJECT_WORD_RE = re.compile(r"(?<![가-힣A-Za-z0-9&])([가-힣A-Za-z0-9&]{2,30}?)(?:\([^()]{1,30}\))?(은|는|이|가)(?=\s)")
 #: how an investor's name ends: a fund, a bank, a venture capital or an investment house
 INVESTOR_SUFFIX_RE = re.compile(r"(?<=[가-힣A-Za-z0-9&]{2})(?:투자|투자금융|투자증권|증권|캐피탈|캐피털|벤처스|벤처투자|인베스트먼트|인베스트|파트너스|"
                                  r"자산운용|운용|은행|금융|펀드|홀딩스|Capital|Ventures|Partners|Investment)$")
 #: morpheme tags of a proper name's first morpheme: proper noun (NNP) or foreign letters (SL)
 _NAME_TAGS = ("NNP", "SL")
+
+
+@functools.lru_cache(maxsize=8)
+def _word_with_particle_re(particles: tuple[str, ...]) -> re.Pattern:
+    """A word (optionally glossed in parentheses) followed by one of ``particles``."""
+    return re.compile(r"(?<![가-힣A-Za-z0-9&])([가-힣A-Za-z0-9&]{2,30}?)(?:\([^()]{1,30}\))?("
+                      + "|".join(sorted(particles, key=len, reverse=True)) + r")(?=\s)")
 
 
 def proper_name_subject(adoc: ArticleDoc, start: int, end: int,
@@ -258,9 +265,7 @@ def proper_name_subject(adoc: ArticleDoc, start: int, end: int,
     text = adoc.text
     tags = {t.idx: t.tag_.split("+")[0] for t in adoc.doc if start <= t.idx < end}
     best = None
-    word_re = _SUBJECT_WORD_RE if tuple(particles) == ("은", "는", "이", "가") else re.compile(
-        r"(?<![가-힣A-Za-z0-9&])([가-힣A-Za-z0-9&]{2,30}?)(?:\([^()]{1,30}\))?(" + "|".join(sorted(particles, key=len, reverse=True))
-        + r")(?=\s)")
+    word_re = _word_with_particle_re(tuple(particles))
     for w in word_re.finditer(text, start, end):
         named = tags.get(w.start(1)) in _NAME_TAGS or INVESTOR_SUFFIX_RE.search(w.group(1))
         if named and not adoc.in_range("ORG", w.start(1), w.end(1), contained=False):
