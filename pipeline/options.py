@@ -127,6 +127,10 @@ class _AfterStop(logging.Filter):
             crashed = bool(_SIGNAL_CRASH_RE.search(record.getMessage()))
         except Exception:  # noqa: BLE001 - a record that cannot format is not ours to judge
             return True
+        if not crashed and record.exc_info and record.exc_info[1] is not None:
+            # "Encountered exception during execution: ValueError('Task run is not set')",
+            # raised while Prefect handled the TerminationSignal of a stop
+            crashed = _signal_in_chain(record.exc_info[1]) is not None
         if crashed:  # Prefect caught the signal first (it traps SIGTERM while a flow runs)
             _stop_seen.append(True)
             return False
@@ -193,13 +197,33 @@ def command_errors() -> Iterator[None]:
     except KeyboardInterrupt as e:
         signum = _received[0] if _received else e.args[0] if e.args and e.args[0] in SIGNAL_EXIT else signal.SIGINT
         _stopped(signum)
-    except Exception:
+    except Exception as e:
         if _received:
             _stopped(_received[0])
+        signum = _signal_in_chain(e)
+        if signum is not None:
+            _stopped(signum)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
+
+
+def _signal_in_chain(e: BaseException) -> int | None:
+    """The stop signal behind an exception, if any: Prefect traps SIGTERM while a flow
+    runs and raises its own ``TerminationSignal``; when that lands while a task run is
+    being created, Prefect's crash handling fails in turn (``ValueError: Task run is not
+    set``) and the signal is only in the exception's context."""
+    seen: set[int] = set()
+    cur: BaseException | None = e
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if type(cur).__name__ == "TerminationSignal":
+            return int(getattr(cur, "signal", signal.SIGTERM))
+        if isinstance(cur, KeyboardInterrupt):
+            return signal.SIGINT
+        cur = cur.__cause__ or cur.__context__
+    return None
 
 
 def hold_output(out: Path, stack: contextlib.ExitStack) -> None:
