@@ -156,7 +156,7 @@ def local_prefect_server(home: Optional[Path] = None, port: Optional[int] = None
     prefect_bin = Path(sys.executable).with_name("prefect")
     command = ([str(prefect_bin)] if prefect_bin.exists() else [sys.executable, "-m", "prefect"]) + [
         "server", "start", "--host", "127.0.0.1", "--port", str(port)]
-    log = open(log_path, "ab")
+    log = open_server_log(log_path)
     process = subprocess.Popen(command, env=_server_env(home, ui), stdout=log, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
     try:
@@ -280,6 +280,23 @@ def _drain_prefect_services() -> None:
         QueueService.drain_all(timeout=10)
     except Exception:  # noqa: BLE001 - best effort; only log shipping is at stake
         pass
+
+
+#: A server log past this size is rotated when a server starts: one older log is kept.
+SERVER_LOG_MAX_BYTES = 1024 * 1024
+
+
+def open_server_log(path: Path, max_bytes: int = SERVER_LOG_MAX_BYTES):
+    """Open a server's log for appending, rotating it first when it outgrew ``max_bytes``
+    (``server.log`` -> ``server.log.1``, replacing the older one): a log shared by every
+    run of a ``PREFECT_HOME`` must not grow without bound."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > max_bytes:
+            os.replace(path, path.with_name(path.name + ".1"))
+    except FileNotFoundError:
+        pass
+    return open(path, "ab")
 
 
 def flush_api_logs() -> None:

@@ -141,3 +141,17 @@ def test_tag_exits_1_when_no_line_could_be_tagged():
     assert _last_line(res.output) == ("Error: [E092] No line of standard input could be tagged (2 line(s), each "
                                       "reported above). Give JSON objects with a string \"text\", or plain UTF-8 "
                                       "text, one sentence or paragraph a line.")
+
+
+def test_the_server_log_is_rotated_when_it_outgrows_its_cap(tmp_path):
+    from pipeline.server import open_server_log
+
+    log = tmp_path / "kornews-server.log"
+    log.write_bytes(b"x" * 2000)
+    with open_server_log(log, max_bytes=1000) as fh:
+        fh.write(b"new run\n")
+    assert log.read_bytes() == b"new run\n"
+    assert (tmp_path / "kornews-server.log.1").read_bytes() == b"x" * 2000
+    with open_server_log(log, max_bytes=1000) as fh:  # under the cap: appended
+        fh.write(b"next run\n")
+    assert log.read_bytes() == b"new run\nnext run\n"
