@@ -25,7 +25,6 @@ Without that file every candidate is kept, as before.
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import json
 import math
@@ -33,6 +32,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from .extract.context import particle_after, tags_in
 from .mention import Mention
 
 DECISION_PATH = Path(__file__).resolve().parent / "orgs" / "decision.json"
@@ -69,8 +69,6 @@ def group_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
 
 
 def _particle_class(text: str, end: int) -> str:
-    from .extract.context import particle_after
-
     p = particle_after(text, end)
     for name, ps in _PARTICLES.items():
         if p in ps or any(p.startswith(x) for x in ps if len(x) > 1):
@@ -83,7 +81,7 @@ def name_features(adoc, ms: list[Mention], places: frozenset = frozenset()) -> d
     text = adoc.text
     surface = max((m.text for m in ms), key=len)
     first = ms[0]
-    tags = _tags_in(adoc, first.start, first.end)
+    tags = tags_in(adoc, first.start, first.end)
     written_counts = _written(adoc)
     f: dict[str, float] = {
         "src_gazetteer": float(any(m.source == "gazetteer" for m in ms)),
@@ -128,21 +126,6 @@ def name_features(adoc, ms: list[Mention], places: frozenset = frozenset()) -> d
     f["cue_org"] = cue_org / len(ms)
     f["cue_term"] = cue_term / len(ms)
     return f
-
-
-def _token_index(adoc) -> tuple[list[int], list[str]]:
-    """Token start offsets and first morpheme tags of the article, built once."""
-    if "_org_tokens" not in adoc.__dict__:
-        toks = [t for t in adoc.doc if not t.is_space]
-        adoc._org_tokens = ([t.idx for t in toks], [t.tag_.split("+")[0] for t in toks])
-    return adoc._org_tokens
-
-
-def _tags_in(adoc, start: int, end: int) -> list[str]:
-    """Tags of the tokens that start in ``[start, end)``, found by bisection (an article
-    with thousands of names must not cost a pass over its tokens per name)."""
-    starts, tags = _token_index(adoc)
-    return tags[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
 
 
 def _written(adoc) -> dict[str, int]:

@@ -14,7 +14,8 @@ def _stats(summary) -> str:
             f"{summary.investments} inv. · {summary.quarantined} quar. · {summary.chars_per_s:,.0f} c/s")
 
 
-def _size(n: float) -> str:
+def format_size(n: float) -> str:
+    """Bytes for people: ``950 B``, ``1.5 MB`` (decimal units)."""
     for unit in ("B", "kB", "MB", "GB"):
         if n < 1000 or unit == "GB":
             return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
@@ -98,7 +99,7 @@ class RunProgress:
         if self._total and not done:
             share = min(self._position / self._total, 1.0)
             eta = elapsed * (1 - share) / share if share > 0 else None
-            parts.append(f"{share:.0%} of {_size(self._total)}")
+            parts.append(f"{share:.0%} of {format_size(self._total)}")
             parts.append(f"ETA {_clock(eta)}" if eta is not None else "ETA unknown")
         parts.append(f"{_clock(elapsed)} elapsed" + (" (done)" if done else ""))
         self.console.print(" · ".join(parts), soft_wrap=True, highlight=False, markup=False)

@@ -31,18 +31,8 @@ def analyse_articles(config, items: Sequence, run_id: str, ingested_at: datetime
     return analyse_batch(config, items, run_id, ingested_at, known)
 
 
-#: write errors that no retry cures: the disk or the quota is full
+#: a full disk or quota: no retry cures it, so :func:`write_parquet` returns :class:`DiskFull`
 _FULL = (errno.ENOSPC, errno.EDQUOT)
-
-
-def _retry_unless_full(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's retry_condition_fn signature
-    try:
-        state.result()
-    except OSError as e:
-        return e.errno not in _FULL
-    except Exception:  # noqa: BLE001 - any other failure may pass
-        return True
-    return True
 
 
 @dataclass(frozen=True)
@@ -55,8 +45,7 @@ class DiskFull:
     message: str
 
 
-@task(name="write_parquet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
-      retry_condition_fn=_retry_unless_full)
+@task(name="write_parquet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def write_parquet(store: ParquetStore, records: Records, logger: Optional[logging.Logger] = None):
     """Append one batch to the output tables (atomic commit, no duplicate rows) and count it.
 
@@ -75,16 +64,11 @@ def disk_full(root, e: OSError) -> DiskFull:
     """The one-line ``[E089]`` message for a full disk under ``root``."""
     from models.errors import Errors
 
+    from .progress import format_size
+
     try:
         free = shutil.disk_usage(root).free
     except OSError:
         free = 0
-    return DiskFull(Errors.E089.format(path=e.filename or root, free=_size(free)))
+    return DiskFull(Errors.E089.format(path=e.filename or root, free=format_size(free)))
 
-
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} TB"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, HealthCheck, strategies as st
 
-from models.clean import clean_text, normalize_text
+from models.clean import clean_text, normalize_text, normalize_with_offsets
 from models.schema import RawArticle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,3 +223,14 @@ def test_names_split_by_invisible_characters_keep_their_records(analyzer, name, 
     at = min(at, len(name) - 1)
     hostile = text.replace(name, name[:at] + ch + name[at:])
     assert records(analyzer, RawArticle("x", hostile)) == records(analyzer, RawArticle("x", text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["가", "ᄀ", "ᅡ", "ᆨ", "e", "\u0301", " ", "\r", "\n", "&nbsp;", "&#160;", "Ｉ", "２",
+                                 "\u3000"] + ZERO_WIDTH + SPACES), max_size=40).map("".join))
+def test_the_offset_map_gives_the_same_normal_form(text):
+    """:func:`normalize_with_offsets` (kornews tag) and :func:`normalize_text` (articles) are two
+    implementations of one normal form: they must never drift apart."""
+    norm, starts = normalize_with_offsets(text)
+    assert norm == normalize_text(text)
+    assert len(starts) == len(norm) + 1 and starts == sorted(starts) and starts[-1] == len(text)

@@ -241,12 +241,26 @@ def headline_org(adoc: ArticleDoc) -> Optional[Mention]:
     return found
 
 
-#: a word that is the subject or topic: its particle and the word before it
 #: how an investor's name ends: a fund, a bank, a venture capital or an investment house
 INVESTOR_SUFFIX_RE = re.compile(r"(?<=[가-힣A-Za-z0-9&]{2})(?:투자|투자금융|투자증권|증권|캐피탈|캐피털|벤처스|벤처투자|인베스트먼트|인베스트|파트너스|"
                                  r"자산운용|운용|은행|금융|펀드|홀딩스|Capital|Ventures|Partners|Investment)$")
 #: morpheme tags of a proper name's first morpheme: proper noun (NNP) or foreign letters (SL)
 _NAME_TAGS = ("NNP", "SL")
+
+
+def token_index(adoc: ArticleDoc) -> tuple[list[int], list[str]]:
+    """Start offsets and first-morpheme tags of the article's non-space tokens, built once."""
+    if "_token_index" not in adoc.__dict__:
+        toks = [t for t in adoc.doc if not t.is_space]
+        adoc._token_index = ([t.idx for t in toks], [t.tag_.split("+")[0] for t in toks])
+    return adoc._token_index
+
+
+def tags_in(adoc: ArticleDoc, start: int, end: int) -> list[str]:
+    """First-morpheme tags of the tokens that start in ``[start, end)``, found by
+    bisection: callers ask for thousands of spans, never a pass over the tokens each."""
+    starts, tags = token_index(adoc)
+    return tags[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
 
 
 @functools.lru_cache(maxsize=8)
@@ -263,11 +277,11 @@ def proper_name_subject(adoc: ArticleDoc, start: int, end: int,
     은/는/이/가 ("TPG는", "칼라일이", "지큐엘은"). Generic nouns (회사는, 정부가) are not names.
     Returns a rule ``Mention`` of the word without its particle, or None."""
     text = adoc.text
-    tags = {t.idx: t.tag_.split("+")[0] for t in adoc.doc if start <= t.idx < end}
     best = None
     word_re = _word_with_particle_re(tuple(particles))
     for w in word_re.finditer(text, start, end):
-        named = tags.get(w.start(1)) in _NAME_TAGS or INVESTOR_SUFFIX_RE.search(w.group(1))
+        tags = tags_in(adoc, w.start(1), w.start(1) + 1)
+        named = (tags[:1] and tags[0] in _NAME_TAGS) or INVESTOR_SUFFIX_RE.search(w.group(1))
         if named and not adoc.in_range("ORG", w.start(1), w.end(1), contained=False):
             best = w
     if best is None:

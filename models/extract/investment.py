@@ -281,7 +281,7 @@ def _participants(adoc: ArticleDoc, si: int, lo: int) -> Optional[Mention]:
         orgs = [o for o in adoc.in_range("ORG", start, pm.start())
                 if particle_after(text, o.end) not in ("에", "에게", "로", "으로")]
         if orgs:
-            return orgs[chain_head(text, orgs, 0)] if len(orgs) == 1 else orgs[0]
+            return orgs[0]
     return None
 
 
@@ -400,11 +400,11 @@ def extract_investments(adoc: ArticleDoc) -> list[InvestmentMention]:
             continue
         investor = (each.get(m.start) or paren or _genitive_investor(adoc, clause, m)
                     or listed or _investor(adoc, sent, clause, m, raising))
+        passive = bool(_PASSIVE_RE.match(text, m.end, clause[1]))
         if investor is None and raising:
             investor = _participants(adoc, si, sent[0])
-        elif investor is None and not _PASSIVE_RE.match(text, m.end, clause[1]):  # a passive's agent is unnamed
+        elif investor is None and not passive:  # a passive's agent is unnamed
             investor = _context_investor(adoc, sent, m)
-        passive = bool(_PASSIVE_RE.match(text, m.end, clause[1]))
         if investor is None and not passive and not (raising and _raiser(adoc, sent, m)):
             # nobody puts the money in and nobody raises it: a statistic, a total or a budget
             continue

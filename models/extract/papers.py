@@ -54,7 +54,7 @@ from ..candidates import gazetteer_mentions, load_locations, rule_mentions
 from ..document import ArticleDoc
 from ..gazetteer import load_gazetteer
 from ..mention import Mention
-from .context import (chain_head, clause_of, distribute_each, group_topic_org, has_subject_particle,
+from .context import (chain_head, clause_of, distribute_each, group_topic_org, has_subject_particle, headline_org,
                       is_included_part, main_org, relative_year, SUBJECT_PARTICLES, TOPIC_PARTICLES, topic_org)
 from .venues import venue_mentions
 
@@ -178,7 +178,7 @@ def _in_paper_list(adoc: ArticleDoc, sent: tuple[int, int], clause: tuple[int, i
     if not (_PAPER_WORD_RE.search(text, sent[0], sent[1]) or _PAPER_WORD_RE.search(text, prev[0], prev[1])
             or adoc.in_range("VENUE", prev[0], sent[1])):
         return False
-    orgs = [m for m in adoc.in_range("ORG", sent[0], c.start)]
+    orgs = adoc.in_range("ORG", sent[0], c.start)
     org_before = bool(orgs) and _ORG_COUNT_GAP_RE.fullmatch(text, orgs[-1].end, c.start) is not None
     if org_before and (_LIST_AFTER_RE.match(after) or _VERB_RE.search(after)):
         return True
@@ -340,7 +340,7 @@ def _choose_org(adoc: ArticleDoc, sent: tuple[int, int], c: Mention, lo: int,
     group = group_topic_org(adoc, sent, c.start)
     if group is not None:
         return group, True
-    return topic_org(adoc, s) or carry or _headline_org(adoc) or main_org(adoc), False
+    return topic_org(adoc, s) or carry or headline_org(adoc) or main_org(adoc), False
 
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})년")
@@ -358,10 +358,10 @@ def _year_before(adoc: ArticleDoc, clause: tuple[int, int], c: Mention) -> Optio
     each = _EACH_WORD_RE.search(text, years[-1].end(), c.start)
     if each and len(years) > 1:
         # the coordinated years are those after the last count before 각각
-        counts_before = [m for m in adoc.in_range("COUNT", clause[0], each.start(), contained=False)]
+        counts_before = adoc.in_range("COUNT", clause[0], each.start(), contained=False)
         floor = counts_before[-1].end if counts_before else clause[0]
         group = [y for y in years if y.start() >= floor]
-        after = [m for m in adoc.in_range("COUNT", each.end(), c.end, contained=False)]
+        after = adoc.in_range("COUNT", each.end(), c.end, contained=False)
         idx = len(after) - 1
         if 0 <= idx < len(group):
             return int(group[idx].group(1))
@@ -593,23 +593,13 @@ def _headline(adoc: ArticleDoc) -> Optional[_Headline]:
     return head
 
 
-def _headline_org(adoc: ArticleDoc) -> Optional[Mention]:
-    """The headline's first organization, as its first mention in the body when the body names it."""
-    head = _headline(adoc)
-    if head is None or not head.orgs:
-        return None
-    first = head.orgs[0]
-    for m in adoc.by_label("ORG"):
-        if (m.canonical or m.text) == (first.canonical or first.text):
-            return m
-    return first
-
-
 def _org_source(adoc: ArticleDoc, org: Mention) -> str:
     """Where an org not named in its sentence came from, for ``context``."""
     head = _headline(adoc)
     if head is not None and any(org is m for m in head.orgs):
         return "headline"
+    if org is headline_org(adoc) and not any(org is m for m in adoc.by_label("ORG")):
+        return "headline"  # the headline's organization, which the body never names
     return f"sentence {adoc.sent_idx(org.start)}"
 
 
